@@ -1,0 +1,1 @@
+from nova.cmd.services import compute as main  # noqa: F401

@@ -1,0 +1,1 @@
+from nova.cmd.services import conductor as main  # noqa: F401

@@ -1,0 +1,1 @@
+from nova.cmd.services import scheduler as main  # noqa: F401

@@ -1,0 +1,231 @@
+"""Orchestration entry for the REST layer: one call per API action.
+
+Handlers parse, authorize and validate, then call exactly one method here.
+This module owns the cells v2 lookups (build request, instance mapping,
+cell database) and the casts to the conductor and computes.
+"""
+from oslo_log import log as logging
+from oslo_utils import uuidutils
+
+from nova.compute import instance_list
+from nova.compute import rpcapi as compute_rpcapi
+from nova.conductor import rpcapi as conductor_rpcapi
+from nova import context as nova_context
+from nova import exception
+from nova.image import api as image_api
+from nova import objects
+from nova.objects import build_request as build_request_obj
+from nova.objects import fields
+
+LOG = logging.getLogger(__name__)
+
+GiB = 1024 ** 3
+_DELETABLE_TASK_STATES = [None] + [
+    s for s in fields.TaskState.ALL if s != fields.TaskState.DELETING]
+
+
+def _reservation_id():
+    return 'r-%s' % uuidutils.generate_uuid()[:8]
+
+
+class API:
+    def __init__(self, conf, image=None):
+        self.conf = conf
+        self.image_api = image or image_api.API(conf)
+        self.compute_task_api = conductor_rpcapi.ComputeTaskAPI(conf)
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf)
+
+    # -- create ------------------------------------------------------------
+
+    def _checked_image(self, context, image_href, flavor):
+        if not image_href:
+            raise exception.InvalidImageRef(image_href=image_href)
+        image = self.image_api.get(context, image_href)
+        if image['status'] != 'active':
+            raise exception.ImageNotActive(image_id=image_href)
+        if flavor.memory_mb < image['min_ram']:
+            raise exception.FlavorMemoryTooSmall()
+        root_bytes = flavor.root_gb * GiB
+        if root_bytes:
+            if image['size'] > root_bytes:
+                raise exception.FlavorDiskSmallerThanImage(
+                    flavor_size=root_bytes, image_size=image['size'])
+            if image['min_disk'] * GiB > root_bytes:
+                raise exception.FlavorDiskSmallerThanMinDisk(
+                    flavor_size=root_bytes,
+                    image_min_disk=image['min_disk'] * GiB)
+        return image
+
+    def create(self, context, flavor, image_href, name, description=None,
+               min_count=1, max_count=1, metadata=None,
+               availability_zone=None, key_name=None, user_data=None,
+               access_ip_v4=None, access_ip_v6=None, config_drive=None,
+               scheduler_hints=None, hostname=None):
+        """Accept a (multi-)create; return (instances, reservation_id).
+
+        instances are Instance objects (uuid, display_name, vm_state
+        'building', task_state 'scheduling', created_at, flavor, metadata
+        set; no ``id`` yet). Raises Invalid* (400) for a bad image or a
+        flavor too small for it. Every record of every instance is written
+        in one API-database transaction, then one cast goes to the
+        conductor.
+        """
+        image = self._checked_image(context, image_href, flavor)
+        if flavor.disabled:
+            raise exception.FlavorNotFound(flavor_id=flavor.flavorid)
+        count = max_count or min_count or 1
+        reservation_id = _reservation_id()
+        instances, specs = [], []
+        for index in range(count):
+            instance = objects.Instance(
+                context, uuid=uuidutils.generate_uuid(),
+                user_id=context.user_id, project_id=context.project_id,
+                image_ref=image_href, display_name=self._name(name, index,
+                                                              count),
+                display_description=description,
+                hostname=hostname or self._hostname(name, index, count),
+                vm_state=fields.VMState.BUILDING,
+                task_state=fields.TaskState.SCHEDULING,
+                power_state=fields.PowerState.NOSTATE,
+                memory_mb=flavor.memory_mb, vcpus=flavor.vcpus,
+                root_gb=flavor.root_gb, ephemeral_gb=flavor.ephemeral_gb,
+                instance_type_id=flavor.id, flavor=flavor,
+                old_flavor=None, new_flavor=None,
+                metadata=dict(metadata or {}), system_metadata={
+                    'image_' + k: str(v) for k, v in
+                    image['properties'].items()},
+                reservation_id=reservation_id, launch_index=index,
+                availability_zone=availability_zone, key_name=key_name,
+                user_data=user_data, access_ip_v4=access_ip_v4,
+                access_ip_v6=access_ip_v6,
+                config_drive='True' if config_drive else '',
+                locked=False, progress=0, fault=None,
+                created_at=objects.base.now(), updated_at=None,
+                launched_at=None, terminated_at=None, deleted=False,
+                host=None, node=None, os_type=image['properties'].get(
+                    'os_type'))
+            instances.append(instance)
+            specs.append(objects.RequestSpec(
+                instance_uuid=instance.uuid, project_id=context.project_id,
+                user_id=context.user_id, flavor=flavor, image_id=image_href,
+                image_properties={k: str(v) for k, v in
+                                  image['properties'].items()},
+                num_instances=count, availability_zone=availability_zone,
+                scheduler_hints=scheduler_hints or {}, ignore_hosts=None,
+                force_hosts=None, force_nodes=None, is_bfv=False))
+        build_request_obj.create_build_records(context, instances, specs)
+        build_requests = [objects.BuildRequest(
+            instance_uuid=i.uuid, project_id=i.project_id, instance=i)
+            for i in instances]
+        self.compute_task_api.schedule_and_build_instances(
+            context, build_requests, specs, image)
+        return instances, reservation_id
+
+    @staticmethod
+    def _name(name, index, count):
+        # Nova names multi-create members "<name>-<n>" counting from 1.
+        return name if count == 1 else '%s-%d' % (name, index + 1)
+
+    @staticmethod
+    def _hostname(name, index, count):
+        base = ''.join(c if c.isalnum() or c == '-' else '-'
+                       for c in (name or 'server').lower()).strip('-')
+        base = (base or 'server')[:63]
+        return base if count == 1 else '%s-%d' % (base[:59], index + 1)
+
+    # -- read --------------------------------------------------------------
+
+    def _locate(self, context, instance_id):
+        """(cell_mapping or None, build_request or None) of an instance."""
+        try:
+            mapping = objects.InstanceMapping.get_by_instance_uuid(
+                context, instance_id)
+        except exception.InstanceMappingNotFound:
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        if mapping.cell_mapping is not None:
+            return mapping, None
+        try:
+            return mapping, objects.BuildRequest.get_by_instance_uuid(
+                context, instance_id)
+        except exception.BuildRequestNotFound:
+            # Scheduled meanwhile: the mapping now names the cell.
+            mapping = objects.InstanceMapping.get_by_instance_uuid(
+                context, instance_id)
+            if mapping.cell_mapping is None:
+                raise exception.InstanceNotFound(instance_id=instance_id)
+            return mapping, None
+
+    def get(self, context, instance_id, expected_attrs=None):
+        """One Instance, found in its cell or as a build request."""
+        if not uuidutils.is_uuid_like(instance_id):
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        mapping, build_req = self._locate(context, instance_id)
+        if not context.is_admin and mapping.project_id != context.project_id:
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        if build_req is not None:
+            return build_req.instance
+        with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
+            instance = objects.Instance.get_by_uuid(
+                cctxt, instance_id,
+                expected_attrs=expected_attrs or ['metadata', 'fault'])
+        instance._cell_mapping = mapping.cell_mapping
+        return instance
+
+    def get_all(self, context, search_opts=None, limit=None, marker=None,
+                sort_keys=None, sort_dirs=None, expected_attrs=None):
+        """InstanceList across all cells and build requests."""
+        return instance_list.get_all(
+            context, search_opts or {}, limit=limit, marker=marker,
+            sort_keys=sort_keys or ['created_at'],
+            sort_dirs=sort_dirs or ['desc'],
+            expected_attrs=expected_attrs or ['metadata', 'fault'])
+
+    # -- delete ------------------------------------------------------------
+
+    def delete(self, context, instance):
+        """Delete an instance (or its build request). Returns at once; the
+        compute finishes the deletion."""
+        if instance.locked and not context.is_admin:
+            raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+        mapping, build_req = self._locate(context, instance.uuid)
+        if build_req is not None:
+            self._delete_build_request(context, mapping, build_req)
+            return
+        with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
+            instance = objects.Instance.get_by_uuid(cctxt, instance.uuid)
+            if instance.task_state == fields.TaskState.DELETING:
+                return  # already on its way out: Nova answers 204 again
+            if mapping.cell_mapping.is_cell0 or not instance.host:
+                instance.destroy()
+            else:
+                self._delete_on_host(cctxt, instance)
+        mapping.queued_for_delete = True
+        mapping.save()
+
+    def _delete_build_request(self, context, mapping, build_req):
+        try:
+            build_req.destroy()
+        except exception.BuildRequestNotFound:
+            # The conductor took it: delete the instance it created.
+            instance = self.get(context, build_req.instance_uuid)
+            return self.delete(context, instance)
+        mapping.queued_for_delete = True
+        mapping.save()
+
+    def _delete_on_host(self, cctxt, instance):
+        instance.task_state = fields.TaskState.DELETING
+        # Any state but "deleting" may be deleted; the compare-and-set
+        # makes a concurrent second delete a no-op instead of a double cast.
+        try:
+            instance.save(expected_task_state=_DELETABLE_TASK_STATES)
+        except exception.UnexpectedDeletingTaskStateError:
+            return
+        service = objects.Service.get_by_compute_host(cctxt, instance.host)
+        if service.is_up(self.conf.service_down_time):
+            self.compute_rpcapi.terminate_instance(cctxt, instance)
+        else:
+            # Nobody would answer: delete the record here, as Nova's
+            # "local delete" does; the guest is reaped if the host returns.
+            LOG.warning('Compute %s is down; deleting %s locally',
+                        instance.host, instance.uuid)
+            instance.destroy()

@@ -1,0 +1,71 @@
+"""nova-conductor: the computes' database proxy and the build orchestrator."""
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from nova.conductor import build
+from nova import exception
+from nova.objects import base as objects_base
+
+LOG = logging.getLogger(__name__)
+
+
+class ConductorManager:
+    """Carries out object methods on behalf of processes without a DB."""
+
+    target = messaging.Target(version='1.0')
+
+    # Domain errors are the caller's to handle: don't log them as ours.
+    @messaging.expected_exceptions(exception.NovaException)
+    def object_class_action_versions(self, context, objname, objmethod,
+                                     object_versions, args, kwargs):
+        objclass = objects_base.NovaObject.obj_class_from_name(
+            objname, object_versions[objname])
+        result = getattr(objclass, objmethod)(context, *args, **kwargs)
+        # Send back what the caller understands.
+        if isinstance(result, objects_base.NovaObject):
+            result = result.obj_to_primitive(
+                target_version=object_versions.get(result.obj_name()),
+                version_manifest=object_versions)
+            return objects_base.NovaObject.obj_from_primitive(result)
+        return result
+
+    @messaging.expected_exceptions(exception.NovaException)
+    def object_action(self, context, objinst, objmethod, args, kwargs):
+        before = objinst.obj_clone()
+        result = getattr(objinst, objmethod)(*args, **kwargs)
+        updates = {}
+        for name, field in objinst.fields.items():
+            if not objinst.obj_attr_is_set(name):
+                continue
+            if (not before.obj_attr_is_set(name) or
+                    getattr(before, name) != getattr(objinst, name)):
+                updates[name] = field.to_primitive(objinst, name,
+                                                   getattr(objinst, name))
+        updates['obj_what_changed'] = objinst.obj_what_changed()
+        return updates, result
+
+    def object_backport_versions(self, context, objinst, object_versions):
+        target = object_versions[objinst.obj_name()]
+        return objinst.obj_to_primitive(target_version=target,
+                                        version_manifest=object_versions)
+
+
+class ComputeTaskManager:
+    """Orchestration nova-api asks for (namespace ``compute_task``)."""
+
+    target = messaging.Target(namespace='compute_task', version='1.0')
+
+    def __init__(self, conf):
+        self.conf = conf
+        self._builder = build.Builder(conf)
+
+    def schedule_and_build_instances(self, context, build_requests,
+                                     request_specs, image):
+        try:
+            self._builder.schedule_and_build(context, build_requests,
+                                             request_specs, image)
+        except Exception:
+            # A cast has nobody to report to: log with the request id.
+            LOG.exception('schedule_and_build_instances failed for %s',
+                          [b.instance_uuid for b in build_requests])
+            raise exception.NovaException('build failed; see conductor log')

@@ -1,0 +1,55 @@
+"""Client side of the conductor RPC API.
+
+Two interfaces on the ``conductor`` topic:
+
+* objects (no namespace): the indirection API computes use instead of a
+  database. 1.0: object_class_action_versions, object_action.
+* ``compute_task``: orchestration asked by nova-api.
+  1.0: schedule_and_build_instances.
+"""
+import oslo_messaging as messaging
+
+from nova import rpc
+
+TOPIC = 'conductor'
+
+
+class ConductorAPI:
+    """The indirection API: set as NovaObject.indirection_api in computes."""
+
+    VERSION_ALIASES = {}
+
+    def __init__(self, conf):
+        self.client = rpc.get_client(
+            conf, messaging.Target(topic=TOPIC, version='1.0'))
+
+    def object_class_action_versions(self, context, objname, objmethod,
+                                     object_versions, args, kwargs):
+        return rpc.call(self.client, context, 'object_class_action_versions',
+                        service='nova-conductor', objname=objname,
+                        objmethod=objmethod, object_versions=object_versions,
+                        args=args, kwargs=kwargs)
+
+    def object_action(self, context, objinst, objmethod, args, kwargs):
+        return rpc.call(self.client, context, 'object_action',
+                        service='nova-conductor', objinst=objinst,
+                        objmethod=objmethod, args=args, kwargs=kwargs)
+
+    def object_backport_versions(self, context, objinst, object_versions):
+        return rpc.call(self.client, context, 'object_backport_versions',
+                        service='nova-conductor', objinst=objinst,
+                        object_versions=object_versions)
+
+
+class ComputeTaskAPI:
+    def __init__(self, conf):
+        self.client = rpc.get_client(
+            conf, messaging.Target(topic=TOPIC, namespace='compute_task',
+                                   version='1.0'))
+
+    def schedule_and_build_instances(self, context, build_requests,
+                                     request_specs, image):
+        self.client.prepare(version='1.0').cast(
+            context, 'schedule_and_build_instances',
+            build_requests=build_requests, request_specs=request_specs,
+            image=image)

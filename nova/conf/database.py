@@ -1,0 +1,33 @@
+"""[database] (the cell database) and [api_database] options."""
+from oslo_config import cfg
+from oslo_db import options as oslo_db_options
+
+api_db_group = cfg.OptGroup('api_database', title='API database options')
+
+api_db_opts = [
+    cfg.StrOpt('connection', secret=True,
+               help="""
+SQLAlchemy URL of the API database (cell mappings, flavors, request specs).
+
+Possible values:
+
+* ``sqlite:////var/lib/nova/nova_api.sqlite`` (the embedded default)
+* ``mysql+pymysql://user:pass@host/nova_api``
+* ``postgresql+psycopg://user@host/nova_api``
+"""),
+    cfg.StrOpt('connection_recycle_time', default='3600'),
+    cfg.IntOpt('max_pool_size', default=10),
+    cfg.IntOpt('max_overflow', default=20),
+    cfg.IntOpt('pool_timeout', default=30),
+]
+
+
+def register_opts(conf):
+    oslo_db_options.set_defaults(conf)
+    conf.register_group(api_db_group)
+    conf.register_opts(api_db_opts, group=api_db_group)
+
+
+def list_opts():
+    return {api_db_group.name: api_db_opts,
+            'database': oslo_db_options.database_opts}

@@ -1,0 +1,101 @@
+"""One oslo.db transaction context per database URL.
+
+The API database has one; each cell database has one, found by URL from the
+cell mapping (cells v2). A request context that targets a cell carries that
+cell's manager in ``db_connection``; :func:`main_writer`/:func:`main_reader`
+pick it, falling back to this process's ``[database]``.
+"""
+import threading
+
+from oslo_db.sqlalchemy import enginefacade
+import sqlalchemy as sa
+
+_LOCK = threading.Lock()
+_MANAGERS = {}
+_DEFAULTS = {'api': None, 'main': None}
+_POOL = {}
+
+
+def configure(conf):
+    """Remember this process's API and main database URLs and pool sizes."""
+    _DEFAULTS['api'] = conf.api_database.connection
+    _DEFAULTS['main'] = conf.database.connection
+    _POOL.update(max_pool_size=conf.database.max_pool_size or 10,
+                 max_overflow=conf.database.max_overflow or 20)
+
+
+def _prepare_url(url):
+    """SQLite needs a busy timeout: several threads write to one file."""
+    if url.startswith('sqlite') and ':memory:' not in url and url != \
+            'sqlite://' and 'timeout=' not in url:
+        url += ('&' if '?' in url else '?') + 'timeout=30'
+    return url
+
+
+def _on_sqlite_connect(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute('PRAGMA journal_mode=WAL')
+    cursor.execute('PRAGMA synchronous=NORMAL')
+    cursor.close()
+
+
+def context_manager_for(url):
+    """Return the (cached) transaction context manager for a database URL."""
+    if not url:
+        raise ValueError('no database connection configured')
+    with _LOCK:
+        manager = _MANAGERS.get(url)
+        if manager is None:
+            manager = enginefacade.transaction_context()
+            manager.configure(connection=_prepare_url(url),
+                              sqlite_fk=False,
+                              max_pool_size=_POOL.get('max_pool_size'),
+                              max_overflow=_POOL.get('max_overflow'))
+            if url.startswith('sqlite'):
+                engine = manager.writer.get_engine()
+                sa.event.listen(engine, 'connect', _on_sqlite_connect)
+                # The connection made while starting the facade predates
+                # the listener; drop it so every pooled one has the pragmas.
+                engine.dispose()
+            _MANAGERS[url] = manager
+        return manager
+
+
+def get_engine(url):
+    return context_manager_for(url).writer.get_engine()
+
+
+def api_manager():
+    return context_manager_for(_DEFAULTS['api'])
+
+
+def main_manager(context=None):
+    manager = getattr(context, 'db_connection', None)
+    return manager or context_manager_for(_DEFAULTS['main'])
+
+
+def api_writer(context):
+    return api_manager().writer.using(context)
+
+
+def api_reader(context):
+    return api_manager().reader.using(context)
+
+
+def main_writer(context):
+    return main_manager(context).writer.using(context)
+
+
+def main_reader(context):
+    return main_manager(context).reader.using(context)
+
+
+def dispose_all():
+    """Close every pooled connection (tests, and before a process forks)."""
+    with _LOCK:
+        for manager in _MANAGERS.values():
+            try:
+                manager.writer.get_engine().dispose()
+            except Exception:
+                pass
+        _MANAGERS.clear()

@@ -1,0 +1,277 @@
+"""SQL of instances and their side tables (extra, metadata, faults).
+
+SQLAlchemy Core, batched: a list of N instances costs one query for the
+instances (joined to instance_extra) plus one per side table asked for,
+never a query per instance.
+"""
+import sqlalchemy as sa
+
+from nova.db.main import models
+from nova.db.types import utcnow
+from nova import exception
+
+INSTANCES = models.Instance.__table__
+EXTRA = models.InstanceExtra.__table__
+METADATA = models.InstanceMetadata.__table__
+SYSMETA = models.InstanceSystemMetadata.__table__
+FAULTS = models.InstanceFault.__table__
+
+INSTANCE_COLUMNS = tuple(c.name for c in INSTANCES.columns)
+EXTRA_COLUMNS = ('flavor', 'numa_topology', 'pci_requests', 'vcpu_model',
+                 'migration_context', 'keypairs', 'device_metadata',
+                 'trusted_certs', 'resources')
+
+
+def create(session, values, extra, metadata, system_metadata):
+    """Insert one instance with its side rows; return the new row id."""
+    now = utcnow()
+    values = dict(values, created_at=now, deleted=0)
+    result = session.execute(INSTANCES.insert().values(**values))
+    uuid = values['uuid']
+    session.execute(EXTRA.insert().values(instance_uuid=uuid, created_at=now,
+                                          deleted=0, **extra))
+    _insert_kv(session, METADATA, uuid, metadata, now)
+    _insert_kv(session, SYSMETA, uuid, system_metadata, now)
+    return result.inserted_primary_key[0], now
+
+
+def create_many(session, rows):
+    """Insert several instances in one statement per table.
+
+    rows: [(values, extra, metadata, system_metadata)]; returns {uuid: id}.
+    """
+    now = utcnow()
+    session.execute(INSTANCES.insert(),
+                    [dict(v, created_at=now, deleted=0) for v, *_ in rows])
+    session.execute(EXTRA.insert(), [
+        dict(e, instance_uuid=v['uuid'], created_at=now, deleted=0)
+        for v, e, *_ in rows])
+    meta = [dict(instance_uuid=v['uuid'], key=k, value=val, created_at=now,
+                 deleted=0) for v, _, m, _ in rows for k, val in m.items()]
+    if meta:
+        session.execute(METADATA.insert(), meta)
+    sysmeta = [dict(instance_uuid=v['uuid'], key=k, value=val,
+                    created_at=now, deleted=0)
+               for v, _, _, s in rows for k, val in s.items()]
+    if sysmeta:
+        session.execute(SYSMETA.insert(), sysmeta)
+    uuids = [v['uuid'] for v, *_ in rows]
+    ids = session.execute(sa.select(INSTANCES.c.uuid, INSTANCES.c.id).where(
+        INSTANCES.c.uuid.in_(uuids))).all()
+    return dict(ids), now
+
+
+def _insert_kv(session, table, uuid, items, now):
+    if items:
+        session.execute(table.insert(), [
+            dict(instance_uuid=uuid, key=k, value=v, created_at=now,
+                 deleted=0) for k, v in items.items()])
+
+
+def _base_select(read_deleted):
+    query = sa.select(INSTANCES, *[EXTRA.c[n] for n in EXTRA_COLUMNS]) \
+        .select_from(INSTANCES.outerjoin(
+            EXTRA, EXTRA.c.instance_uuid == INSTANCES.c.uuid))
+    if read_deleted == 'no':
+        query = query.where(INSTANCES.c.deleted == 0)
+    elif read_deleted == 'only':
+        query = query.where(INSTANCES.c.deleted != 0)
+    return query
+
+
+def get_by_uuid(session, uuid, read_deleted='no', side=()):
+    row = session.execute(_base_select(read_deleted).where(
+        INSTANCES.c.uuid == uuid)).mappings().first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=uuid)
+    rows = [dict(row)]
+    load_side_tables(session, rows, side)
+    return rows[0]
+
+
+_SORTABLE = set(INSTANCE_COLUMNS)
+
+
+def get_all(session, filters, sort_keys=('created_at', 'id'),
+            sort_dirs=('desc', 'desc'), limit=None, marker=None,
+            read_deleted='no', side=()):
+    """Instances matching filters, as dicts, sorted and paged.
+
+    filters: exact-match columns (scalars or lists), plus 'changes-since'
+    (updated_at >=), 'name' (substring of display_name), 'uuid' list.
+    marker: uuid of the last instance of the previous page.
+    """
+    query = _base_select(read_deleted)
+    for key, value in filters.items():
+        if key == 'changes-since':
+            query = query.where(INSTANCES.c.updated_at >= value)
+        elif key == 'name':
+            query = query.where(INSTANCES.c.display_name.contains(value))
+        elif key in _SORTABLE:
+            column = INSTANCES.c[key]
+            if isinstance(value, (list, tuple, set)):
+                query = query.where(column.in_(list(value)))
+            else:
+                query = query.where(column == value)
+    orders = []
+    for key, direction in zip(sort_keys, sort_dirs):
+        column = INSTANCES.c[key]
+        orders.append(column.asc() if direction == 'asc' else column.desc())
+    if 'uuid' not in sort_keys:
+        # uuid breaks ties, the same way the cross-cell merge does.
+        orders.append(INSTANCES.c.uuid.desc())
+    query = query.order_by(*orders)
+    if marker is not None:
+        query = _after_marker(session, query, marker, sort_keys, sort_dirs)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = [dict(r) for r in session.execute(query).mappings()]
+    load_side_tables(session, rows, side)
+    return rows
+
+
+def _after_marker(session, query, marker, sort_keys, sort_dirs):
+    """Keyset paging: rows strictly after the marker in the sort order.
+
+    marker: a uuid in this database, or the marker's column values (a dict)
+    when it lives in another cell.
+    """
+    if isinstance(marker, dict):
+        marker_row = marker
+    else:
+        marker_row = session.execute(sa.select(INSTANCES).where(
+            INSTANCES.c.uuid == marker)).mappings().first()
+        if marker_row is None:
+            raise exception.MarkerNotFound(marker=marker)
+    keys = list(sort_keys) + ([] if 'uuid' in sort_keys else ['uuid'])
+    dirs = list(sort_dirs) + ([] if 'uuid' in sort_keys else ['desc'])
+    clauses = []
+    for i, key in enumerate(keys):
+        equal = [INSTANCES.c[k] == marker_row[k] for k in keys[:i]]
+        column = INSTANCES.c[key]
+        value = marker_row[key]
+        if value is None:
+            # NULLs sort first ascending on the engines we support.
+            beyond = column.isnot(None) if dirs[i] == 'asc' else sa.false()
+        else:
+            beyond = column > value if dirs[i] == 'asc' else \
+                sa.or_(column < value, column.is_(None))
+        clauses.append(sa.and_(*equal, beyond))
+    return query.where(sa.or_(*clauses))
+
+
+def get_marker_values(session, uuid):
+    """Column values of an instance (deleted or not), or None."""
+    row = session.execute(sa.select(INSTANCES).where(
+        INSTANCES.c.uuid == uuid)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def load_side_tables(session, rows, side):
+    """Attach metadata/system_metadata/fault to instance dicts in batches."""
+    if not rows or not side:
+        return
+    uuids = [r['uuid'] for r in rows]
+    by_uuid = {r['uuid']: r for r in rows}
+    for name, table in (('metadata', METADATA),
+                        ('system_metadata', SYSMETA)):
+        if name not in side:
+            continue
+        for r in rows:
+            r[name] = {}
+        for uuid, key, value in session.execute(
+                sa.select(table.c.instance_uuid, table.c.key, table.c.value)
+                .where(table.c.instance_uuid.in_(uuids),
+                       table.c.deleted == 0)):
+            by_uuid[uuid][name][key] = value
+    if 'fault' in side:
+        for r in rows:
+            r['fault'] = None
+        wanted = [r['uuid'] for r in rows if r['vm_state'] == 'error']
+        if wanted:
+            query = sa.select(FAULTS).where(
+                FAULTS.c.instance_uuid.in_(wanted), FAULTS.c.deleted == 0
+            ).order_by(FAULTS.c.created_at.desc(), FAULTS.c.id.desc())
+            for fault in session.execute(query).mappings():
+                row = by_uuid[fault['instance_uuid']]
+                if row['fault'] is None:
+                    row['fault'] = dict(fault)
+
+
+def update(session, uuid, values, extra=None, expected=None,
+           metadata=None, system_metadata=None):
+    """Compare-and-set update of one instance.
+
+    expected: {'task_state': [allowed...], 'vm_state': [...]}; if the row no
+    longer matches, raise UnexpectedTaskStateError (the caller lost a race,
+    for example with a delete).
+    """
+    now = utcnow()
+    query = INSTANCES.update().where(INSTANCES.c.uuid == uuid,
+                                     INSTANCES.c.deleted == 0)
+    for column, allowed in (expected or {}).items():
+        allowed = list(allowed) if isinstance(allowed, (list, tuple, set)) \
+            else [allowed]
+        conds = [INSTANCES.c[column].in_([a for a in allowed
+                                          if a is not None])]
+        if None in allowed:
+            conds.append(INSTANCES.c[column].is_(None))
+        query = query.where(sa.or_(*conds))
+    values = dict(values, updated_at=now)
+    result = session.execute(query.values(**values))
+    if result.rowcount != 1:
+        _raise_update_conflict(session, uuid, expected)
+    if extra:
+        session.execute(EXTRA.update().where(EXTRA.c.instance_uuid == uuid)
+                        .values(updated_at=now, **extra))
+    for table, items in ((METADATA, metadata), (SYSMETA, system_metadata)):
+        if items is not None:
+            session.execute(table.delete().where(
+                table.c.instance_uuid == uuid))
+            _insert_kv(session, table, uuid, items, now)
+    return now
+
+
+def _raise_update_conflict(session, uuid, expected):
+    row = session.execute(sa.select(INSTANCES.c.task_state,
+                                    INSTANCES.c.vm_state).where(
+        INSTANCES.c.uuid == uuid, INSTANCES.c.deleted == 0)).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=uuid)
+    actual = row.task_state
+    expected_task = (expected or {}).get('task_state')
+    if actual == 'deleting':
+        raise exception.UnexpectedDeletingTaskStateError(
+            instance_uuid=uuid, expected=expected_task, actual=actual)
+    raise exception.UnexpectedTaskStateError(
+        instance_uuid=uuid, expected=expected, actual=actual)
+
+
+def soft_delete(session, uuid, values):
+    """Mark an instance and its side rows deleted (``deleted`` = its id)."""
+    now = utcnow()
+    result = session.execute(
+        INSTANCES.update().where(INSTANCES.c.uuid == uuid,
+                                 INSTANCES.c.deleted == 0)
+        .values(deleted=INSTANCES.c.id, deleted_at=now, updated_at=now,
+                **values))
+    if result.rowcount != 1:
+        raise exception.InstanceNotFound(instance_id=uuid)
+    for table in (EXTRA, METADATA, SYSMETA):
+        session.execute(table.update().where(
+            table.c.instance_uuid == uuid, table.c.deleted == 0)
+            .values(deleted=table.c.id, deleted_at=now))
+    return now
+
+
+def add_fault(session, values):
+    now = utcnow()
+    session.execute(FAULTS.insert().values(created_at=now, deleted=0,
+                                           **values))
+    return now
+
+
+def count_by_project(session, project_id):
+    return session.execute(sa.select(sa.func.count()).where(
+        INSTANCES.c.project_id == project_id,
+        INSTANCES.c.deleted == 0)).scalar()

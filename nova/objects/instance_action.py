@@ -1,0 +1,176 @@
+"""InstanceAction and InstanceActionEvent: the audit trail of a server."""
+import traceback as tb_module
+
+from nova.db.main import models
+from nova.db import engines
+from nova.db.types import utcnow
+from nova import exception
+from nova.objects import base
+from nova.objects import fields
+
+_ACTIONS = models.InstanceAction.__table__
+_EVENTS = models.InstanceActionEvent.__table__
+_ACTION_COLUMNS = ('id', 'action', 'instance_uuid', 'request_id', 'user_id',
+                   'project_id', 'start_time', 'finish_time', 'message')
+_EVENT_COLUMNS = ('id', 'event', 'action_id', 'start_time', 'finish_time',
+                  'result', 'traceback', 'host', 'details')
+
+
+class Actions:
+    CREATE = 'create'
+    DELETE = 'delete'
+
+
+@base.NovaObjectRegistry.register
+class InstanceAction(base.NovaPersistentObject, base.NovaObject):
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+
+    fields = dict({
+        'id': fields.IntegerField(),
+        'action': fields.StringField(nullable=True),
+        'instance_uuid': fields.UUIDField(nullable=True),
+        'request_id': fields.StringField(nullable=True),
+        'user_id': fields.StringField(nullable=True),
+        'project_id': fields.StringField(nullable=True),
+        'start_time': fields.DateTimeField(nullable=True),
+        'finish_time': fields.DateTimeField(nullable=True),
+        'message': fields.StringField(nullable=True),
+    }, **base.NovaPersistentObject.fields)
+
+    @classmethod
+    def _from_db_object(cls, context, action, row):
+        for name in _ACTION_COLUMNS + ('created_at', 'updated_at',
+                                       'deleted_at'):
+            cls._set_from_db(action, name, row[name])
+        action._obj_deleted = bool(row['deleted'])
+        action._context = context
+        action.obj_reset_changes()
+        return action
+
+    @staticmethod
+    def start_many(context, instance_uuids, action):
+        """Record the start of one action on several instances at once."""
+        now = utcnow()
+        with engines.main_writer(context) as session:
+            session.execute(_ACTIONS.insert(), [
+                {'action': action, 'instance_uuid': uuid,
+                 'request_id': context.request_id,
+                 'user_id': context.user_id,
+                 'project_id': context.project_id, 'start_time': now,
+                 'created_at': now, 'deleted': 0}
+                for uuid in instance_uuids])
+
+    @classmethod
+    @base.remotable
+    def action_start(cls, context, instance_uuid, action_name):
+        cls.start_many(context, [instance_uuid], action_name)
+
+    @classmethod
+    @base.remotable
+    def get_by_request_id(cls, context, instance_uuid, request_id):
+        with engines.main_reader(context) as session:
+            row = session.execute(_ACTIONS.select().where(
+                _ACTIONS.c.instance_uuid == instance_uuid,
+                _ACTIONS.c.request_id == request_id).order_by(
+                _ACTIONS.c.id.desc())).mappings().first()
+        if row is None:
+            raise exception.InstanceActionNotFound(
+                request_id=request_id, instance_uuid=instance_uuid)
+        return cls._from_db_object(context, cls(), row)
+
+
+@base.NovaObjectRegistry.register
+class InstanceActionList(base.ObjectListBase, base.NovaObject):
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+    fields = {'objects': fields.ListOfObjectsField('InstanceAction')}
+
+    @classmethod
+    @base.remotable
+    def get_by_instance_uuid(cls, context, instance_uuid):
+        with engines.main_reader(context) as session:
+            rows = session.execute(_ACTIONS.select().where(
+                _ACTIONS.c.instance_uuid == instance_uuid).order_by(
+                _ACTIONS.c.created_at.desc(), _ACTIONS.c.id.desc())
+            ).mappings().all()
+        return base.obj_make_list(context, cls(context), InstanceAction, rows)
+
+
+@base.NovaObjectRegistry.register
+class InstanceActionEvent(base.NovaPersistentObject, base.NovaObject):
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+
+    fields = dict({
+        'id': fields.IntegerField(),
+        'event': fields.StringField(nullable=True),
+        'action_id': fields.IntegerField(nullable=True),
+        'start_time': fields.DateTimeField(nullable=True),
+        'finish_time': fields.DateTimeField(nullable=True),
+        'result': fields.StringField(nullable=True),
+        'traceback': fields.StringField(nullable=True),
+        'host': fields.StringField(nullable=True),
+        'details': fields.StringField(nullable=True),
+    }, **base.NovaPersistentObject.fields)
+
+    @classmethod
+    def _from_db_object(cls, context, event, row):
+        for name in _EVENT_COLUMNS + ('created_at', 'updated_at',
+                                      'deleted_at'):
+            cls._set_from_db(event, name, row[name])
+        event._obj_deleted = bool(row['deleted'])
+        event._context = context
+        event.obj_reset_changes()
+        return event
+
+    @classmethod
+    @base.remotable
+    def event_finish(cls, context, instance_uuid, event_name, host,
+                     start_time, result='Success', exc_text=None,
+                     details=None):
+        """Record a finished event on the newest action of the request.
+
+        One round trip: computes call this once per step, when the step is
+        over, with the time it started.
+        """
+        now = utcnow()
+        with engines.main_writer(context) as session:
+            action_id = session.execute(
+                _ACTIONS.select().with_only_columns(_ACTIONS.c.id).where(
+                    _ACTIONS.c.instance_uuid == instance_uuid,
+                    _ACTIONS.c.request_id == context.request_id).order_by(
+                    _ACTIONS.c.id.desc())).scalar()
+            if action_id is None:
+                return
+            session.execute(_EVENTS.insert().values(
+                event=event_name, action_id=action_id,
+                start_time=base.naive(start_time), finish_time=now,
+                result=result, traceback=exc_text, host=host,
+                details=details, created_at=now, deleted=0))
+            values = {'updated_at': now}
+            if result != 'Success':
+                values['message'] = 'Error'
+            session.execute(_ACTIONS.update().where(
+                _ACTIONS.c.id == action_id).values(**values))
+
+    @staticmethod
+    def format_exception(exc):
+        return ''.join(tb_module.format_exception(exc))
+
+
+@base.NovaObjectRegistry.register
+class InstanceActionEventList(base.ObjectListBase, base.NovaObject):
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+    fields = {'objects': fields.ListOfObjectsField('InstanceActionEvent')}
+
+    @classmethod
+    @base.remotable
+    def get_by_action(cls, context, action_id):
+        with engines.main_reader(context) as session:
+            rows = session.execute(_EVENTS.select().where(
+                _EVENTS.c.action_id == action_id).order_by(
+                _EVENTS.c.id.desc())).mappings().all()
+        return base.obj_make_list(context, cls(context), InstanceActionEvent,
+                                  rows)

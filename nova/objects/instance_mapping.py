@@ -1,0 +1,131 @@
+"""InstanceMapping: which cell an instance lives in (API database)."""
+import sqlalchemy as sa
+
+from nova.db.api import models as api_models
+from nova.db import engines
+from nova import exception
+from nova.objects import base
+from nova.objects import cell_mapping
+from nova.objects import fields
+
+_TABLE = api_models.InstanceMapping.__table__
+
+
+@base.NovaObjectRegistry.register
+class InstanceMapping(base.NovaObject):
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+
+    fields = {
+        'id': fields.IntegerField(read_only=True),
+        'instance_uuid': fields.UUIDField(),
+        'cell_mapping': fields.ObjectField('CellMapping', nullable=True),
+        'project_id': fields.StringField(),
+        'user_id': fields.StringField(nullable=True),
+        'queued_for_delete': fields.BooleanField(default=False),
+        'created_at': fields.DateTimeField(nullable=True),
+        'updated_at': fields.DateTimeField(nullable=True),
+    }
+
+    @staticmethod
+    def _from_db_object(context, mapping, db_mapping):
+        for name in ('id', 'instance_uuid', 'project_id', 'user_id',
+                     'created_at', 'updated_at'):
+            mapping._set_from_db(mapping, name, getattr(db_mapping, name))
+        mapping._obj_queued_for_delete = bool(db_mapping.queued_for_delete)
+        cell = db_mapping.cell_mapping
+        mapping._obj_cell_mapping = cell and \
+            cell_mapping.CellMapping._from_db_object(
+                context, cell_mapping.CellMapping(), cell)
+        mapping._context = context
+        mapping.obj_reset_changes()
+        return mapping
+
+    @classmethod
+    @base.remotable
+    def get_by_instance_uuid(cls, context, instance_uuid):
+        with engines.api_reader(context) as session:
+            db_mapping = session.query(api_models.InstanceMapping).filter_by(
+                instance_uuid=instance_uuid).first()
+            if db_mapping is None:
+                raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+            return cls._from_db_object(context, cls(), db_mapping)
+
+    @base.remotable
+    def create(self):
+        with engines.api_writer(self._context) as session:
+            db_mapping = api_models.InstanceMapping(
+                instance_uuid=self.instance_uuid,
+                cell_id=self.cell_mapping.id if self.obj_attr_is_set(
+                    'cell_mapping') and self.cell_mapping else None,
+                project_id=self.project_id,
+                user_id=self.user_id if self.obj_attr_is_set('user_id')
+                else None,
+                queued_for_delete=False)
+            session.add(db_mapping)
+            session.flush()
+            self._from_db_object(self._context, self, db_mapping)
+
+    @base.remotable
+    def save(self):
+        changes = self.obj_get_changes()
+        values = {}
+        if 'cell_mapping' in changes:
+            values['cell_id'] = self.cell_mapping and self.cell_mapping.id
+        if 'queued_for_delete' in changes:
+            values['queued_for_delete'] = self.queued_for_delete
+        if values:
+            with engines.api_writer(self._context) as session:
+                session.execute(_TABLE.update().where(
+                    _TABLE.c.instance_uuid == self.instance_uuid)
+                    .values(**values))
+        self.obj_reset_changes()
+
+    @base.remotable
+    def destroy(self):
+        with engines.api_writer(self._context) as session:
+            session.execute(_TABLE.delete().where(
+                _TABLE.c.instance_uuid == self.instance_uuid))
+
+    @staticmethod
+    def set_cell_many(context, instance_uuids, cell):
+        """Point several mappings at one cell in a single UPDATE."""
+        with engines.api_writer(context) as session:
+            session.execute(_TABLE.update().where(
+                _TABLE.c.instance_uuid.in_(list(instance_uuids)))
+                .values(cell_id=cell.id))
+
+
+@base.NovaObjectRegistry.register
+class InstanceMappingList(base.ObjectListBase, base.NovaObject):
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+    fields = {'objects': fields.ListOfObjectsField('InstanceMapping')}
+
+    @classmethod
+    @base.remotable
+    def get_by_instance_uuids(cls, context, uuids):
+        with engines.api_reader(context) as session:
+            rows = session.query(api_models.InstanceMapping).filter(
+                api_models.InstanceMapping.instance_uuid.in_(list(uuids))
+            ).all()
+            return base.obj_make_list(context, cls(), InstanceMapping, rows)
+
+    @staticmethod
+    def cells_with_instances(context, project_id):
+        """Cell ids holding instances of a project (None: not yet mapped)."""
+        with engines.api_reader(context) as session:
+            return {r[0] for r in session.execute(
+                sa.select(_TABLE.c.cell_id).distinct().where(
+                    _TABLE.c.project_id == project_id))}
+
+    @staticmethod
+    def create_many(context, mappings):
+        """Insert mappings for several instances in one statement."""
+        now = base.naive(base.now())
+        with engines.api_writer(context) as session:
+            session.execute(_TABLE.insert(), [
+                {'instance_uuid': m.instance_uuid, 'project_id': m.project_id,
+                 'user_id': m.user_id, 'cell_id': None,
+                 'queued_for_delete': False, 'created_at': now}
+                for m in mappings])

@@ -1,0 +1,79 @@
+"""RequestSpec: what the scheduler needs to place an instance."""
+from oslo_serialization import jsonutils
+
+from nova.db.api import models as api_models
+from nova.db import engines
+from nova import exception
+from nova.objects import base
+from nova.objects import fields
+
+_TABLE = api_models.RequestSpec.__table__
+
+
+@base.NovaObjectRegistry.register
+class RequestSpec(base.NovaObject):
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+
+    fields = {
+        'id': fields.IntegerField(),
+        'instance_uuid': fields.UUIDField(),
+        'project_id': fields.StringField(nullable=True),
+        'user_id': fields.StringField(nullable=True),
+        'flavor': fields.ObjectField('Flavor'),
+        'image_id': fields.StringField(nullable=True),
+        'image_properties': fields.DictOfNullableStringsField(default={}),
+        'num_instances': fields.IntegerField(default=1),
+        'availability_zone': fields.StringField(nullable=True),
+        'scheduler_hints': fields.DictOfListOfStringsField(nullable=True),
+        'ignore_hosts': fields.ListOfStringsField(nullable=True),
+        'force_hosts': fields.ListOfStringsField(nullable=True),
+        'force_nodes': fields.ListOfStringsField(nullable=True),
+        'is_bfv': fields.BooleanField(default=False),
+    }
+
+    def _to_blob(self):
+        primitive = self.obj_to_primitive()
+        primitive['nova_object.data'].pop('id', None)
+        return jsonutils.dumps(primitive)
+
+    @classmethod
+    def _from_db_row(cls, context, row):
+        spec = cls.obj_from_primitive(jsonutils.loads(row.spec))
+        spec._obj_id = row.id
+        spec._context = context
+        spec.obj_reset_changes()
+        return spec
+
+    @classmethod
+    @base.remotable
+    def get_by_instance_uuid(cls, context, instance_uuid):
+        with engines.api_reader(context) as session:
+            row = session.execute(_TABLE.select().where(
+                _TABLE.c.instance_uuid == instance_uuid)).first()
+        if row is None:
+            raise exception.RequestSpecNotFound(instance_uuid=instance_uuid)
+        return cls._from_db_row(context, row)
+
+    @base.remotable
+    def create(self):
+        with engines.api_writer(self._context) as session:
+            result = session.execute(_TABLE.insert().values(
+                instance_uuid=self.instance_uuid, spec=self._to_blob(),
+                created_at=base.naive(base.now())))
+        self.id = result.inserted_primary_key[0]
+        self.obj_reset_changes()
+
+    @base.remotable
+    def destroy(self):
+        with engines.api_writer(self._context) as session:
+            session.execute(_TABLE.delete().where(
+                _TABLE.c.instance_uuid == self.instance_uuid))
+
+    def for_instance(self, instance_uuid):
+        """A copy of this spec for another instance of a multi-create."""
+        spec = self.obj_clone()
+        spec.instance_uuid = instance_uuid
+        if spec.obj_attr_is_set('id'):
+            del spec.id
+        return spec

@@ -1,0 +1,24 @@
+"""Client side of the scheduler RPC API.
+
+1.0: select_destinations(request_spec, instance_uuids) -> [[Selection]]
+"""
+import oslo_messaging as messaging
+
+from nova import rpc
+
+TOPIC = 'scheduler'
+
+
+class SchedulerAPI:
+    def __init__(self, conf):
+        self.conf = conf
+        self.client = rpc.get_client(
+            conf, messaging.Target(topic=TOPIC, version='1.0'))
+
+    def select_destinations(self, context, request_spec, instance_uuids):
+        """One list of Selections per instance: the chosen host first,
+        then alternates. Raises NoValidHost."""
+        return rpc.call(self.client, context, 'select_destinations',
+                        timeout=self.conf.long_rpc_timeout,
+                        service='nova-scheduler', request_spec=request_spec,
+                        instance_uuids=instance_uuids)

@@ -1,0 +1,33 @@
+"""The HTTP server of nova-api: cheroot's threaded WSGI server.
+
+A real thread pool with HTTP/1.1 keep-alive, and no green threads.
+"""
+import threading
+
+from cheroot import wsgi
+from oslo_log import log as logging
+
+LOG = logging.getLogger(__name__)
+
+
+class Server:
+    def __init__(self, app, host, port, threads=16):
+        self._server = wsgi.Server((host, port), app, numthreads=threads,
+                                   server_name='nova-api')
+        self._thread = None
+
+    @property
+    def port(self):
+        return self._server.bind_addr[1]
+
+    def start(self):
+        self._server.prepare()
+        self._thread = threading.Thread(target=self._server.serve,
+                                        daemon=True, name='wsgi')
+        self._thread.start()
+        LOG.info('nova-api listening on %s:%s', *self._server.bind_addr[:2])
+
+    def stop(self):
+        self._server.stop()
+        if self._thread:
+            self._thread.join(timeout=10)
