@@ -114,11 +114,8 @@ class API:
                 scheduler_hints=scheduler_hints or {}, ignore_hosts=None,
                 force_hosts=None, force_nodes=None, is_bfv=False))
         build_request_obj.create_build_records(context, instances, specs)
-        build_requests = [objects.BuildRequest(
-            instance_uuid=i.uuid, project_id=i.project_id, instance=i)
-            for i in instances]
         self.compute_task_api.schedule_and_build_instances(
-            context, build_requests, specs, image)
+            context, [i.uuid for i in instances], image)
         return instances, reservation_id
 
     @staticmethod

@@ -25,12 +25,18 @@ class Builder:
         self.scheduler = scheduler_rpcapi.SchedulerAPI(conf)
         self.compute = compute_rpcapi.ComputeAPI(conf)
 
-    def schedule_and_build(self, context, build_requests, request_specs,
-                           image):
+    def schedule_and_build(self, context, instance_uuids, image):
+        build_requests = objects.BuildRequestList.get_by_filters(
+            context, uuids=instance_uuids).objects
+        if not build_requests:
+            return  # every one deleted before we started
+        build_requests.sort(key=lambda b: b.instance.launch_index or 0)
         uuids = [b.instance_uuid for b in build_requests]
+        # The instances of one request share a spec but for their uuid.
+        spec = objects.RequestSpec.get_by_instance_uuid(context, uuids[0])
         try:
             selections = self.scheduler.select_destinations(
-                context, request_specs[0], uuids)
+                context, spec, uuids)
         except (exception.NoValidHost, exception.RPCTimeout) as exc:
             LOG.info('Cannot schedule %s: %s', uuids, exc.format_message())
             self.bury_in_cell0(context, build_requests, exc)

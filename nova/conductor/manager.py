@@ -7,6 +7,7 @@ from nova import exception
 from nova.objects import base as objects_base
 
 LOG = logging.getLogger(__name__)
+_UNSET = object()
 
 
 class ConductorManager:
@@ -31,16 +32,18 @@ class ConductorManager:
 
     @messaging.expected_exceptions(exception.NovaException)
     def object_action(self, context, objinst, objmethod, args, kwargs):
-        before = objinst.obj_clone()
+        # A shallow snapshot: our methods replace field values, never
+        # mutate them in place, so identity tells what the call changed
+        # (a deep obj_clone was most of this method's cost).
+        before = {name: getattr(objinst, '_obj_' + name, _UNSET)
+                  for name in objinst.fields}
         result = getattr(objinst, objmethod)(*args, **kwargs)
         updates = {}
         for name, field in objinst.fields.items():
-            if not objinst.obj_attr_is_set(name):
+            value = getattr(objinst, '_obj_' + name, _UNSET)
+            if value is _UNSET or value is before[name]:
                 continue
-            if (not before.obj_attr_is_set(name) or
-                    getattr(before, name) != getattr(objinst, name)):
-                updates[name] = field.to_primitive(objinst, name,
-                                                   getattr(objinst, name))
+            updates[name] = field.to_primitive(objinst, name, value)
         updates['obj_what_changed'] = objinst.obj_what_changed()
         return updates, result
 
@@ -59,13 +62,11 @@ class ComputeTaskManager:
         self.conf = conf
         self._builder = build.Builder(conf)
 
-    def schedule_and_build_instances(self, context, build_requests,
-                                     request_specs, image):
+    def schedule_and_build_instances(self, context, instance_uuids, image):
         try:
-            self._builder.schedule_and_build(context, build_requests,
-                                             request_specs, image)
+            self._builder.schedule_and_build(context, instance_uuids, image)
         except Exception:
             # A cast has nobody to report to: log with the request id.
             LOG.exception('schedule_and_build_instances failed for %s',
-                          [b.instance_uuid for b in build_requests])
+                          instance_uuids)
             raise exception.NovaException('build failed; see conductor log')

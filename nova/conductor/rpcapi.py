@@ -5,7 +5,9 @@ Two interfaces on the ``conductor`` topic:
 * objects (no namespace): the indirection API computes use instead of a
   database. 1.0: object_class_action_versions, object_action.
 * ``compute_task``: orchestration asked by nova-api.
-  1.0: schedule_and_build_instances.
+  1.0: schedule_and_build_instances(instance_uuids, image). The build
+  requests and request specs are in the API database already; sending
+  uuids keeps the cast small and the API from serialising them twice.
 """
 import oslo_messaging as messaging
 
@@ -47,9 +49,7 @@ class ComputeTaskAPI:
             conf, messaging.Target(topic=TOPIC, namespace='compute_task',
                                    version='1.0'))
 
-    def schedule_and_build_instances(self, context, build_requests,
-                                     request_specs, image):
+    def schedule_and_build_instances(self, context, instance_uuids, image):
         self.client.prepare(version='1.0').cast(
             context, 'schedule_and_build_instances',
-            build_requests=build_requests, request_specs=request_specs,
-            image=image)
+            instance_uuids=instance_uuids, image=image)

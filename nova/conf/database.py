@@ -16,14 +16,17 @@ Possible values:
 * ``postgresql+psycopg://user@host/nova_api``
 """),
     cfg.StrOpt('connection_recycle_time', default='3600'),
-    cfg.IntOpt('max_pool_size', default=10),
-    cfg.IntOpt('max_overflow', default=20),
+    cfg.IntOpt('max_pool_size', default=30),
+    cfg.IntOpt('max_overflow', default=30),
     cfg.IntOpt('pool_timeout', default=30),
 ]
 
 
 def register_opts(conf):
-    oslo_db_options.set_defaults(conf)
+    # A pool as large as the busiest service's thread count: connections
+    # beyond the pool are closed on return, and reopening one costs far
+    # more than keeping it.
+    oslo_db_options.set_defaults(conf, max_pool_size=30, max_overflow=30)
     conf.register_group(api_db_group)
     conf.register_opts(api_db_opts, group=api_db_group)
 

@@ -53,6 +53,9 @@ def register_opts(conf):
     for group, opts in om_opts.list_opts():
         conf.register_opts(opts, group=None if group in (None, 'DEFAULT')
                            else group)
+    # Two cores serve a whole deployment here: a few dozen threads per
+    # service is plenty, and sizes the database pool (see [database]).
+    om_opts.set_defaults(conf, executor_thread_pool_size=24)
     # oslo.messaging registers its tracing and metrics options on the
     # global CONF only, yet reads them from the ConfigOpts it is given.
     import importlib

@@ -1,4 +1,6 @@
 """Instance: a server, stored in its cell's database."""
+import datetime
+
 from oslo_serialization import jsonutils
 
 from nova.db.main import instances as db
@@ -200,12 +202,12 @@ class Instance(base.NovaPersistentObject, base.NovaObject,
         for instance in instances:
             instance._after_create(context, ids[instance.uuid], created)
 
-    @base.remotable
     def save(self, expected_vm_state=None, expected_task_state=None):
         """Write changed fields; compare-and-set on the expected states.
 
         Raises UnexpectedTaskStateError (or its Deleting subclass) when the
-        row's state is no longer one of the expected ones.
+        row's state is no longer one of the expected ones. Only the changed
+        values travel (through the conductor on a compute), not the object.
         """
         changes = self.obj_what_changed()
         expected = {}
@@ -213,8 +215,8 @@ class Instance(base.NovaPersistentObject, base.NovaObject,
             expected['task_state'] = expected_task_state
         if expected_vm_state is not None:
             expected['vm_state'] = expected_vm_state
-        values = self._column_values(c for c in changes if c in
-                                     _COLUMN_FIELDS and c != 'id')
+        values = {k: _wire(v) for k, v in self._column_values(
+            c for c in changes if c in _COLUMN_FIELDS and c != 'id').items()}
         extra = ({'flavor': _flavor_blob(self)}
                  if changes & {'flavor', 'old_flavor', 'new_flavor'} else None)
         meta = self.metadata if 'metadata' in changes else None
@@ -223,34 +225,68 @@ class Instance(base.NovaPersistentObject, base.NovaObject,
         if not (values or extra or meta is not None or sysmeta is not None
                 or expected):
             return
-        with engines.main_writer(self._context) as session:
-            updated_at = db.update(session.connection(), self.uuid, values,
-                                   extra=extra, expected=expected,
-                                   metadata=meta, system_metadata=sysmeta)
-        self._set_from_db(self, 'updated_at', updated_at)
+        updated_at = self.save_values(self._context, self.uuid, values, extra,
+                                      meta, sysmeta, expected)
+        self.updated_at = updated_at
         self.obj_reset_changes()
 
+    @classmethod
     @base.remotable
+    def save_values(cls, context, uuid, values, extra, metadata,
+                    system_metadata, expected):
+        """The SQL half of save(); returns the new updated_at."""
+        values = {k: _unwire(k, v) for k, v in values.items()}
+        with engines.main_writer(context) as session:
+            updated_at = db.update(session.connection(), uuid, values,
+                                   extra=extra, expected=expected,
+                                   metadata=metadata,
+                                   system_metadata=system_metadata)
+        return _wire(updated_at)
+
     def destroy(self):
         values = {'vm_state': fields.VMState.DELETED, 'task_state': None,
-                  'terminated_at': base.naive(base.now())}
-        with engines.main_writer(self._context) as session:
-            deleted_at = db.soft_delete(session.connection(), self.uuid,
-                                        values)
+                  'terminated_at': _wire(base.naive(base.now()))}
+        deleted_at = self.destroy_values(self._context, self.uuid, values)
         self.vm_state, self.task_state = values['vm_state'], None
         self.terminated_at = values['terminated_at']
         self.deleted = True
-        self._set_from_db(self, 'deleted_at', deleted_at)
+        self.deleted_at = deleted_at
         self.obj_reset_changes()
 
+    @classmethod
     @base.remotable
+    def destroy_values(cls, context, uuid, values):
+        """The SQL half of destroy(); returns deleted_at."""
+        values = {k: _unwire(k, v) for k, v in values.items()}
+        with engines.main_writer(context) as session:
+            return _wire(db.soft_delete(session.connection(), uuid, values))
+
     def add_fault(self, code, message, details, host):
         """Record an instance fault (message visible to tenants)."""
-        with engines.main_writer(self._context) as session:
+        self.record_fault(self._context, self.uuid, code,
+                          (message or '')[:255], details, host)
+
+    @classmethod
+    @base.remotable
+    def record_fault(cls, context, uuid, code, message, details, host):
+        with engines.main_writer(context) as session:
             db.add_fault(session.connection(), {
-                'instance_uuid': self.uuid, 'code': code,
-                'message': (message or '')[:255], 'details': details,
-                'host': host})
+                'instance_uuid': uuid, 'code': code, 'message': message,
+                'details': details, 'host': host})
+
+
+def _wire(value):
+    """A column value as it crosses RPC (datetimes as ISO 8601 text)."""
+    if isinstance(value, datetime.datetime):
+        return base.naive(value).isoformat()
+    return value
+
+
+def _unwire(name, value):
+    if value is not None and isinstance(
+            _COLUMN_FIELDS.get(name), fields.DateTimeField):
+        return base.naive(datetime.datetime.fromisoformat(value))
+    return value
 
 
 @base.NovaObjectRegistry.register
