@@ -1,0 +1,1 @@
+"""View builders: domain objects to response bodies, per resource."""
