@@ -79,10 +79,17 @@ class Stack:
     def stop(self):
         if self.api_server is not None:
             self.api_server.stop()
-        # Stop every listener first so their poll timeouts overlap.
-        for svc in reversed(self.services):
+        # Computes first and whole: their last object calls still need a
+        # conductor. Then the rest, listeners first so waits overlap.
+        computes = [s for s in self.services if s.binary == 'nova-compute']
+        others = [s for s in self.services if s not in computes]
+        for svc in computes:
             svc.stop_listening()
-        for svc in reversed(self.services):
+        for svc in computes:
+            svc.wait()
+        for svc in reversed(others):
+            svc.stop_listening()
+        for svc in reversed(others):
             svc.wait()
 
 

@@ -98,8 +98,9 @@ class Service:
         """Finish the messages being handled and release resources."""
         if self._server is not None:
             self._server.wait()
-        if hasattr(self.manager, 'cleanup_host'):
-            self.manager.cleanup_host()
+        for endpoint in self.endpoints:
+            if hasattr(endpoint, 'cleanup_host'):
+                endpoint.cleanup_host()
         for thread in self._threads:
             thread.join(timeout=timeout)
         LOG.info('%s stopped', self.binary)

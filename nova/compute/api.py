@@ -9,6 +9,7 @@ from oslo_utils import uuidutils
 
 from nova.compute import instance_list
 from nova.compute import rpcapi as compute_rpcapi
+from nova.compute import service_status
 from nova.conductor import rpcapi as conductor_rpcapi
 from nova import context as nova_context
 from nova import exception
@@ -34,6 +35,7 @@ class API:
         self.image_api = image or image_api.API(conf)
         self.compute_task_api = conductor_rpcapi.ComputeTaskAPI(conf)
         self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf)
+        self.hosts_up = service_status.HostStatusCache(conf)
 
     # -- create ------------------------------------------------------------
 
@@ -160,12 +162,14 @@ class API:
         if not context.is_admin and mapping.project_id != context.project_id:
             raise exception.InstanceNotFound(instance_id=instance_id)
         if build_req is not None:
-            return build_req.instance
-        with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
-            instance = objects.Instance.get_by_uuid(
-                cctxt, instance_id,
-                expected_attrs=expected_attrs or ['metadata', 'fault'])
-        instance._cell_mapping = mapping.cell_mapping
+            instance = build_req.instance
+        else:
+            with nova_context.target_cell(context,
+                                          mapping.cell_mapping) as cctxt:
+                instance = objects.Instance.get_by_uuid(
+                    cctxt, instance_id,
+                    expected_attrs=expected_attrs or ['metadata', 'fault'])
+        instance._mapping = mapping
         return instance
 
     def get_all(self, context, search_opts=None, limit=None, marker=None,
@@ -181,31 +185,32 @@ class API:
 
     def delete(self, context, instance):
         """Delete an instance (or its build request). Returns at once; the
-        compute finishes the deletion."""
+        compute finishes the deletion.
+
+        ``instance`` is what get() returned in this request: its mapping
+        rides along, and the compare-and-set on task_state settles races
+        with builds and other deletes, so nothing is read twice.
+        """
         if instance.locked and not context.is_admin:
             raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
-        mapping, build_req = self._locate(context, instance.uuid)
-        if build_req is not None:
-            self._delete_build_request(context, mapping, build_req)
-            return
-        with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
-            instance = objects.Instance.get_by_uuid(cctxt, instance.uuid)
-            if instance.task_state == fields.TaskState.DELETING:
-                return  # already on its way out: Nova answers 204 again
-            if mapping.cell_mapping.is_cell0 or not instance.host:
-                instance.destroy()
-            else:
-                self._delete_on_host(cctxt, instance)
-        mapping.queued_for_delete = True
-        mapping.save()
-
-    def _delete_build_request(self, context, mapping, build_req):
-        try:
-            build_req.destroy()
-        except exception.BuildRequestNotFound:
-            # The conductor took it: delete the instance it created.
-            instance = self.get(context, build_req.instance_uuid)
-            return self.delete(context, instance)
+        mapping = getattr(instance, '_mapping', None)
+        if mapping is None:
+            mapping, _ = self._locate(context, instance.uuid)
+        if mapping.cell_mapping is None:
+            if objects.BuildRequest.destroy_many(context, [instance.uuid]):
+                # Its build request was gone: the conductor has just put
+                # the instance in a cell. Delete it there.
+                return self.delete(context, self.get(context, instance.uuid))
+        else:
+            with nova_context.target_cell(context,
+                                          mapping.cell_mapping) as cctxt:
+                instance._context = cctxt
+                if instance.task_state == fields.TaskState.DELETING:
+                    return  # already on its way out: Nova answers 204 again
+                if mapping.cell_mapping.is_cell0 or not instance.host:
+                    instance.destroy()
+                else:
+                    self._delete_on_host(cctxt, instance)
         mapping.queued_for_delete = True
         mapping.save()
 
@@ -217,8 +222,7 @@ class API:
             instance.save(expected_task_state=_DELETABLE_TASK_STATES)
         except exception.UnexpectedDeletingTaskStateError:
             return
-        service = objects.Service.get_by_compute_host(cctxt, instance.host)
-        if service.is_up(self.conf.service_down_time):
+        if self.hosts_up.is_up(cctxt, instance.host):
             self.compute_rpcapi.terminate_instance(cctxt, instance)
         else:
             # Nobody would answer: delete the record here, as Nova's

@@ -5,7 +5,6 @@ with a fault and frees what it claimed. Two saves per successful build,
 each one round trip to the conductor.
 """
 from oslo_log import log as logging
-from oslo_utils import excutils
 
 from nova import exception
 from nova.objects import base as objects_base
@@ -53,18 +52,18 @@ def _fail(context, host, tracker, instance, exc, started):
     tracker.release(instance)
     message = exc.format_message() if isinstance(
         exc, exception.NovaException) else str(exc) or type(exc).__name__
-    with excutils.save_and_reraise_exception(reraise=False):
-        instance.vm_state = fields.VMState.ERROR
-        instance.task_state = None
-        instance.power_state = fields.PowerState.NOSTATE
-        try:
-            instance.save(expected_task_state=fields.TaskState.SPAWNING)
-        except (exception.UnexpectedDeletingTaskStateError,
-                exception.InstanceNotFound):
-            return
-        details = instance_action.InstanceActionEvent.format_exception(exc)
-        instance.add_fault(code=getattr(exc, 'code', 500), message=message,
-                           details=details, host=host)
-        instance_action.InstanceActionEvent.event_finish(
-            context, instance.uuid, _EVENT, host, started, result='Error',
-            exc_text=details)
+    details = instance_action.InstanceActionEvent.format_exception(exc)
+    # The fault first, so whoever sees ERROR also sees why.
+    instance.add_fault(code=getattr(exc, 'code', 500), message=message,
+                       details=details, host=host)
+    instance.vm_state = fields.VMState.ERROR
+    instance.task_state = None
+    instance.power_state = fields.PowerState.NOSTATE
+    try:
+        instance.save(expected_task_state=fields.TaskState.SPAWNING)
+    except (exception.UnexpectedDeletingTaskStateError,
+            exception.InstanceNotFound):
+        return
+    instance_action.InstanceActionEvent.event_finish(
+        context, instance.uuid, _EVENT, host, started, result='Error',
+        exc_text=details)

@@ -100,6 +100,11 @@ def get_all(context, filters, limit=None, marker=None,
                 expected_attrs=expected_attrs, sort_keys=list(sort_keys),
                 sort_dirs=list(sort_dirs))
         found.extend(cell_list.objects)
+    # An instance being moved into its cell can briefly be both a build
+    # request and a cell row: show the cell's copy once.
+    in_cells = {i.uuid for i in found[len(build_instances):]}
+    found = [i for i in found[:len(build_instances)]
+             if i.uuid not in in_cells] + found[len(build_instances):]
     merged = _merge(found, sort_keys, sort_dirs)
     if limit is not None:
         merged = merged[:limit]

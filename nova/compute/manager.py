@@ -57,13 +57,13 @@ class ComputeManager:
                                          fields.TaskState.SPAWNING):
                 LOG.warning('Instance %s was building when the service '
                             'stopped; setting it to ERROR', instance.uuid)
-                instance.vm_state = fields.VMState.ERROR
-                instance.task_state = None
-                instance.save()
                 instance.add_fault(
                     code=500, host=self.host, details=None,
                     message='The compute service restarted during the '
                             'build.')
+                instance.vm_state = fields.VMState.ERROR
+                instance.task_state = None
+                instance.save()
 
     # -- RPC endpoints -----------------------------------------------------
 

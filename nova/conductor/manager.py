@@ -60,13 +60,10 @@ class ComputeTaskManager:
 
     def __init__(self, conf):
         self.conf = conf
-        self._builder = build.Builder(conf)
+        self._builds = build.BuildQueue(build.Builder(conf))
 
     def schedule_and_build_instances(self, context, instance_uuids, image):
-        try:
-            self._builder.schedule_and_build(context, instance_uuids, image)
-        except Exception:
-            # A cast has nobody to report to: log with the request id.
-            LOG.exception('schedule_and_build_instances failed for %s',
-                          instance_uuids)
-            raise exception.NovaException('build failed; see conductor log')
+        self._builds.put(build.BuildOrder(context, instance_uuids, image))
+
+    def cleanup_host(self):
+        self._builds.stop()

@@ -1,6 +1,8 @@
 """[api] and [wsgi] options of nova-api."""
 from oslo_config import cfg
 
+from nova.conf._group import fresh as _fresh
+
 api_group = cfg.OptGroup('api', title='Compute API options')
 
 api_opts = [
@@ -37,10 +39,10 @@ wsgi_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(api_group)
-    conf.register_opts(api_opts, group=api_group)
-    conf.register_group(wsgi_group)
-    conf.register_opts(wsgi_opts, group=wsgi_group)
+    conf.register_group(_fresh(api_group))
+    conf.register_opts(api_opts, group=api_group.name)
+    conf.register_group(_fresh(wsgi_group))
+    conf.register_opts(wsgi_opts, group=wsgi_group.name)
 
 
 def list_opts():

@@ -1,6 +1,8 @@
 """[DEFAULT] compute options and the [fake_driver] group."""
 from oslo_config import cfg
 
+from nova.conf._group import fresh as _fresh
+
 compute_opts = [
     cfg.StrOpt('compute_driver', default='fake',
                help="""
@@ -52,8 +54,8 @@ _allocation_opts = [
 
 def register_opts(conf):
     conf.register_opts(compute_opts + _allocation_opts)
-    conf.register_group(fake_group)
-    conf.register_opts(fake_opts, group=fake_group)
+    conf.register_group(_fresh(fake_group))
+    conf.register_opts(fake_opts, group=fake_group.name)
 
 
 def list_opts():

@@ -1,5 +1,7 @@
 """[database] (the cell database) and [api_database] options."""
 from oslo_config import cfg
+
+from nova.conf._group import fresh as _fresh
 from oslo_db import options as oslo_db_options
 
 api_db_group = cfg.OptGroup('api_database', title='API database options')
@@ -27,8 +29,8 @@ def register_opts(conf):
     # beyond the pool are closed on return, and reopening one costs far
     # more than keeping it.
     oslo_db_options.set_defaults(conf, max_pool_size=30, max_overflow=30)
-    conf.register_group(api_db_group)
-    conf.register_opts(api_db_opts, group=api_db_group)
+    conf.register_group(_fresh(api_db_group))
+    conf.register_opts(api_db_opts, group=api_db_group.name)
 
 
 def list_opts():

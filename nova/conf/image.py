@@ -1,6 +1,8 @@
 """[image] options: the image back end the API and computes use."""
 from oslo_config import cfg
 
+from nova.conf._group import fresh as _fresh
+
 image_group = cfg.OptGroup('image', title='Image service options')
 
 image_opts = [
@@ -26,8 +28,8 @@ properties.
 
 
 def register_opts(conf):
-    conf.register_group(image_group)
-    conf.register_opts(image_opts, group=image_group)
+    conf.register_group(_fresh(image_group))
+    conf.register_opts(image_opts, group=image_group.name)
 
 
 def list_opts():

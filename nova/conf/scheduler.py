@@ -1,6 +1,8 @@
 """[scheduler] and [filter_scheduler] options."""
 from oslo_config import cfg
 
+from nova.conf._group import fresh as _fresh
+
 scheduler_group = cfg.OptGroup('scheduler', title='Scheduler options')
 
 scheduler_opts = [
@@ -22,10 +24,10 @@ filter_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(scheduler_group)
-    conf.register_opts(scheduler_opts, group=scheduler_group)
-    conf.register_group(filter_group)
-    conf.register_opts(filter_opts, group=filter_group)
+    conf.register_group(_fresh(scheduler_group))
+    conf.register_opts(scheduler_opts, group=scheduler_group.name)
+    conf.register_group(_fresh(filter_group))
+    conf.register_opts(filter_opts, group=filter_group.name)
 
 
 def list_opts():

@@ -96,4 +96,4 @@ class CellMappingList(base.ObjectListBase, base.NovaObject):
         with engines.api_reader(context) as session:
             rows = session.query(api_models.CellMapping).order_by(
                 api_models.CellMapping.id).all()
-            return base.obj_make_list(context, cls(), CellMapping, rows)
+            return base.obj_make_list(context, cls(), rows)

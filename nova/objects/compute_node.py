@@ -91,7 +91,7 @@ class ComputeNodeList(base.ObjectListBase, base.NovaObject):
         with engines.main_reader(context) as session:
             rows = session.execute(_TABLE.select().where(
                 _TABLE.c.deleted == 0).order_by(_TABLE.c.id)).mappings().all()
-        return base.obj_make_list(context, cls(context), ComputeNode, rows)
+        return base.obj_make_list(context, cls(context), rows)
 
     @classmethod
     @base.remotable
@@ -99,4 +99,4 @@ class ComputeNodeList(base.ObjectListBase, base.NovaObject):
         with engines.main_reader(context) as session:
             rows = session.execute(_TABLE.select().where(
                 _TABLE.c.deleted == 0, _TABLE.c.host == host)).mappings().all()
-        return base.obj_make_list(context, cls(context), ComputeNode, rows)
+        return base.obj_make_list(context, cls(context), rows)

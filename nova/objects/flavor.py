@@ -240,5 +240,5 @@ class FlavorList(base.ObjectListBase, base.NovaObject):
                                 model.id > marker_row.id)))
             if limit is not None:
                 query = query.limit(limit)
-            return base.obj_make_list(context, cls(context), Flavor,
+            return base.obj_make_list(context, cls(context),
                                       query.all())

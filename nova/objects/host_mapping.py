@@ -75,4 +75,4 @@ class HostMappingList(base.ObjectListBase, base.NovaObject):
                 query = query.join(api_models.CellMapping).filter(
                     api_models.CellMapping.uuid == cell_uuid)
             rows = query.order_by(api_models.HostMapping.host).all()
-            return base.obj_make_list(context, cls(), HostMapping, rows)
+            return base.obj_make_list(context, cls(), rows)

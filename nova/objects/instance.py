@@ -150,6 +150,10 @@ class Instance(base.NovaPersistentObject, base.NovaObject,
 
     def _create_values(self):
         values = self._column_values(_TABLE_COLUMNS)
+        # Keep the time the API accepted the server: lists sort on it, and
+        # it must not move when the build request becomes an instance.
+        if self.obj_attr_is_set('created_at') and self.created_at:
+            values['created_at'] = base.naive(self.created_at)
         values.setdefault('vm_state', fields.VMState.BUILDING)
         extra = {'flavor': _flavor_blob(self)}
         meta = self.metadata if self.obj_attr_is_set('metadata') else {}
@@ -159,7 +163,8 @@ class Instance(base.NovaPersistentObject, base.NovaObject,
 
     def _after_create(self, context, new_id, created_at):
         self.id = new_id
-        self.created_at = created_at
+        if not (self.obj_attr_is_set('created_at') and self.created_at):
+            self.created_at = created_at
         self.deleted = False
         for name in ('metadata', 'system_metadata'):
             if not self.obj_attr_is_set(name):
@@ -194,11 +199,21 @@ class Instance(base.NovaPersistentObject, base.NovaObject,
         self._after_create(self._context, new_id, created)
 
     @classmethod
-    def create_many(cls, context, instances):
-        """Insert instances of one cell in one round of batched INSERTs."""
+    def create_many(cls, context, instances, action=None,
+                    request_contexts=None):
+        """Insert instances of one cell in one transaction of batched
+        INSERTs, with the start of ``action`` recorded for each (on behalf
+        of its own request context)."""
         rows = [i._create_values() for i in instances]
+        actions = None
+        if action:
+            actions = [{'action': action, 'instance_uuid': i.uuid,
+                        'request_id': c.request_id, 'user_id': c.user_id,
+                        'project_id': c.project_id}
+                       for i, c in zip(instances, request_contexts)]
         with engines.main_writer(context) as session:
-            ids, created = db.create_many(session.connection(), rows)
+            ids, created = db.create_many(session.connection(), rows,
+                                          actions)
         for instance in instances:
             instance._after_create(context, ids[instance.uuid], created)
 

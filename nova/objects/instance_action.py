@@ -94,7 +94,7 @@ class InstanceActionList(base.ObjectListBase, base.NovaObject):
                 _ACTIONS.c.instance_uuid == instance_uuid).order_by(
                 _ACTIONS.c.created_at.desc(), _ACTIONS.c.id.desc())
             ).mappings().all()
-        return base.obj_make_list(context, cls(context), InstanceAction, rows)
+        return base.obj_make_list(context, cls(context), rows)
 
 
 @base.NovaObjectRegistry.register
@@ -172,5 +172,5 @@ class InstanceActionEventList(base.ObjectListBase, base.NovaObject):
             rows = session.execute(_EVENTS.select().where(
                 _EVENTS.c.action_id == action_id).order_by(
                 _EVENTS.c.id.desc())).mappings().all()
-        return base.obj_make_list(context, cls(context), InstanceActionEvent,
+        return base.obj_make_list(context, cls(context),
                                   rows)

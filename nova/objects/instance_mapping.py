@@ -109,7 +109,7 @@ class InstanceMappingList(base.ObjectListBase, base.NovaObject):
             rows = session.query(api_models.InstanceMapping).filter(
                 api_models.InstanceMapping.instance_uuid.in_(list(uuids))
             ).all()
-            return base.obj_make_list(context, cls(), InstanceMapping, rows)
+            return base.obj_make_list(context, cls(), rows)
 
     @staticmethod
     def cells_with_instances(context, project_id):

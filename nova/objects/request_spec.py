@@ -55,6 +55,14 @@ class RequestSpec(base.NovaObject):
             raise exception.RequestSpecNotFound(instance_uuid=instance_uuid)
         return cls._from_db_row(context, row)
 
+    @classmethod
+    def get_many(cls, context, instance_uuids):
+        """{instance_uuid: RequestSpec} in one query."""
+        with engines.api_reader(context) as session:
+            rows = session.execute(_TABLE.select().where(
+                _TABLE.c.instance_uuid.in_(list(instance_uuids)))).all()
+        return {r.instance_uuid: cls._from_db_row(context, r) for r in rows}
+
     @base.remotable
     def create(self):
         with engines.api_writer(self._context) as session:

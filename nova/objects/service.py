@@ -165,4 +165,4 @@ class ServiceList(base.ObjectListBase, base.NovaObject):
             query = query.where(_TABLE.c.host == host)
         with engines.main_reader(context) as session:
             rows = session.execute(query).mappings().all()
-        return base.obj_make_list(context, cls(context), Service, rows)
+        return base.obj_make_list(context, cls(context), rows)

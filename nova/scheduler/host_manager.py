@@ -84,8 +84,23 @@ class HostManager:
         for key in set(self.states) - seen:
             del self.states[key]
 
-    def select(self, context, spec, instance_uuids):
+    def select(self, context, spec, instance_uuids, refresh=True):
+        """Selections for every instance, or NoValidHost for all of them
+        (a multi-create is placed whole or not at all)."""
+        if refresh:
+            self.refresh()
+        claimed = []
+        try:
+            return self._select(spec, instance_uuids, claimed)
+        except exception.NoValidHost:
+            for state, uuid in claimed:
+                state.claims.pop(uuid, None)
+            raise
+
+    def refresh(self):
         self._refresh(nova_context.get_admin_context())
+
+    def _select(self, spec, instance_uuids, claimed):
         flavor = spec.flavor
         need = (flavor.vcpus, flavor.memory_mb,
                 flavor.root_gb + flavor.ephemeral_gb)
@@ -108,6 +123,7 @@ class HostManager:
             subset = fits[:self.conf.filter_scheduler.host_subset_size]
             chosen = random.choice(subset)
             chosen.claim(uuid, flavor, now)
+            claimed.append((chosen, uuid))
             others = [s for s in fits if s is not chosen][:alternates]
             result.append([self._selection(s) for s in [chosen] + others])
         return result

@@ -28,6 +28,18 @@ class SchedulerManager:
             return self.host_manager.select(context, request_spec,
                                             instance_uuids)
 
+    def select_many(self, context, requests):
+        results = []
+        with self._lock:
+            self.host_manager.refresh()
+            for spec, instance_uuids in requests:
+                try:
+                    results.append(self.host_manager.select(
+                        context, spec, instance_uuids, refresh=False))
+                except exception.NoValidHost as exc:
+                    results.append({'error': exc.format_message()})
+        return results
+
     def periodic_tasks(self, context):
         interval = self.conf.scheduler.discover_hosts_in_cells_interval
         if interval >= 0:

@@ -1,6 +1,8 @@
 """Client side of the scheduler RPC API.
 
 1.0: select_destinations(request_spec, instance_uuids) -> [[Selection]]
+     select_many(requests) -> one result per [request_spec, uuids] pair:
+     [[Selection]] or {'error': reason} when nothing can host it
 """
 import oslo_messaging as messaging
 
@@ -22,3 +24,14 @@ class SchedulerAPI:
                         timeout=self.conf.long_rpc_timeout,
                         service='nova-scheduler', request_spec=request_spec,
                         instance_uuids=instance_uuids)
+
+    def select_many(self, context, requests):
+        """Schedule several requests in one round trip.
+
+        requests: [[RequestSpec, [instance_uuid, ...]], ...]. Returns one
+        item per request: the lists of Selections, or ``{'error': reason}``
+        for a request no host can take (the others are still placed).
+        """
+        return rpc.call(self.client, context, 'select_many',
+                        timeout=self.conf.long_rpc_timeout,
+                        service='nova-scheduler', requests=requests)

@@ -40,16 +40,27 @@ def make_conf(state_path, **overrides):
 
 
 class Stack:
+    running = None  # the object indirection and default DBs are global
+
     def __init__(self, state_path, computes=COMPUTE_HOSTS, **overrides):
+        assert Stack.running is None, 'another stack is still running'
+        Stack.running = self
         self.conf = make_conf(state_path, **overrides)
-        self.services = embedded.start(self.conf, computes=computes,
-                                       api=False, fast_schema=True)
-        self.app = api_app.loadapp(self.conf)
+        try:
+            self.services = embedded.start(self.conf, computes=computes,
+                                           api=False, fast_schema=True)
+            self.app = api_app.loadapp(self.conf)
+        except Exception:
+            Stack.running = None
+            raise
 
     def stop(self):
-        self.services.stop()
-        rpc.cleanup()
-        engines.dispose_all()
+        try:
+            self.services.stop()
+        finally:
+            rpc.cleanup()
+            engines.dispose_all()
+            Stack.running = None
 
 
 class ApiClient:

@@ -15,6 +15,7 @@ EXTRA = models.InstanceExtra.__table__
 METADATA = models.InstanceMetadata.__table__
 SYSMETA = models.InstanceSystemMetadata.__table__
 FAULTS = models.InstanceFault.__table__
+ACTIONS = models.InstanceAction.__table__
 
 INSTANCE_COLUMNS = tuple(c.name for c in INSTANCES.columns)
 EXTRA_COLUMNS = ('flavor', 'numa_topology', 'pci_requests', 'vcpu_model',
@@ -25,7 +26,7 @@ EXTRA_COLUMNS = ('flavor', 'numa_topology', 'pci_requests', 'vcpu_model',
 def create(session, values, extra, metadata, system_metadata):
     """Insert one instance with its side rows; return the new row id."""
     now = utcnow()
-    values = dict(values, created_at=now, deleted=0)
+    values = dict({'created_at': now}, **values, deleted=0)
     result = session.execute(INSTANCES.insert().values(**values))
     uuid = values['uuid']
     session.execute(EXTRA.insert().values(instance_uuid=uuid, created_at=now,
@@ -35,14 +36,16 @@ def create(session, values, extra, metadata, system_metadata):
     return result.inserted_primary_key[0], now
 
 
-def create_many(session, rows):
+def create_many(session, rows, actions=None):
     """Insert several instances in one statement per table.
 
-    rows: [(values, extra, metadata, system_metadata)]; returns {uuid: id}.
+    rows: [(values, extra, metadata, system_metadata)]; actions: rows of
+    instance_actions to start with them. Returns ({uuid: id}, created_at).
     """
     now = utcnow()
     session.execute(INSTANCES.insert(),
-                    [dict(v, created_at=now, deleted=0) for v, *_ in rows])
+                    [dict({'created_at': now}, **v, deleted=0)
+                     for v, *_ in rows])
     session.execute(EXTRA.insert(), [
         dict(e, instance_uuid=v['uuid'], created_at=now, deleted=0)
         for v, e, *_ in rows])
@@ -55,6 +58,10 @@ def create_many(session, rows):
                for v, _, _, s in rows for k, val in s.items()]
     if sysmeta:
         session.execute(SYSMETA.insert(), sysmeta)
+    if actions:
+        session.execute(ACTIONS.insert(), [
+            dict(a, start_time=now, created_at=now, deleted=0)
+            for a in actions])
     uuids = [v['uuid'] for v, *_ in rows]
     ids = session.execute(sa.select(INSTANCES.c.uuid, INSTANCES.c.id).where(
         INSTANCES.c.uuid.in_(uuids))).all()
