@@ -22,6 +22,7 @@ import webob
 
 from nova.api.compute import versions
 from nova.api import microversion
+from nova.api.image import images
 from nova.api import router
 from nova.api import wsgi
 from nova import context as nova_context
@@ -55,6 +56,14 @@ class Services:
         self.conf = conf
         self.enforcer = policy.get_enforcer(conf)
         self._compute_api = None
+        self._image_api = None
+
+    @property
+    def image_api(self):
+        if self._image_api is None:
+            from nova.image import api as image_api
+            self._image_api = image_api.API(self.conf)
+        return self._image_api
 
     @property
     def compute_api(self):
@@ -222,9 +231,10 @@ class Root:
     Another API (placement) mounts here as one more prefix.
     """
 
-    def __init__(self, services, compute_app):
+    def __init__(self, services, compute_app, image_app):
         self.services = services
         self.compute_app = compute_app
+        self.image_app = image_app
 
     def __call__(self, environ, start_response):
         environ['nova.services'] = self.services
@@ -237,6 +247,9 @@ class Root:
             if req.path_info in ('', '/', '/v3', '/v3/'):
                 return versions.identity(req)(environ, start_response)
             raise router.NoSuchRoute()
+        if path == '/image' or path.startswith('/image/'):
+            req.path_info_pop()
+            return self.image_app(environ, start_response)
         if path == '/v2.1' or path.startswith('/v2.1/'):
             req.path_info_pop()
             if req.path_info in ('', '/'):
@@ -257,4 +270,5 @@ def loadapp(conf):
     objects.register_all()
     services = Services(conf)
     compute_app = _authenticated(conf, ComputeAPI())
-    return RequestId(Faults(Root(services, compute_app)))
+    image_app = _authenticated(conf, images.app)
+    return RequestId(Faults(Root(services, compute_app, image_app)))

@@ -29,6 +29,56 @@ def _reservation_id():
     return 'r-%s' % uuidutils.generate_uuid()[:8]
 
 
+def _parse_zone(zone):
+    """Split Nova's admin form "zone:host[:node]" (any part may be empty).
+    """
+    if not zone or ':' not in zone:
+        return zone, None, None
+    parts = zone.split(':')
+    if len(parts) > 3:
+        raise exception.Invalid(
+            'Unable to parse availability_zone %s.' % zone)
+    parts += [''] * (3 - len(parts))
+    return tuple(p or None for p in parts)
+
+
+def _volume_mappings(block_device_mapping, image_href):
+    """The mappings that need a volume service.
+
+    The image as the local root disk (what openstackclient always sends)
+    is what imageRef says already; anything else needs volumes.
+    """
+    return [bdm for bdm in block_device_mapping or ()
+            if not (bdm.get('source_type') == 'image' and
+                    bdm.get('destination_type', 'local') == 'local' and
+                    str(bdm.get('boot_index')) == '0' and
+                    bdm.get('uuid', image_href) == image_href)]
+
+
+def _refuse_unsupported(requested_networks, security_groups,
+                        block_device_mapping, tags, trusted_certs,
+                        injected_files):
+    """A clear 400 for what needs back ends this cloud does not have yet.
+
+    There is no network service: "auto" and "none" ask for nothing, and
+    only the implicit "default" security group exists.
+    """
+    if isinstance(requested_networks, list) and requested_networks:
+        raise exception.Invalid(
+            'This cloud has no networking service yet: requesting specific '
+            'networks or ports is not supported; use "auto" or "none".')
+    for group in security_groups or ():
+        if group != 'default':
+            raise exception.Invalid(
+                'Security group %s not found.' % group)
+    for name, value in (('block_device_mapping', block_device_mapping),
+                        ('tags', tags), ('trusted_certs', trusted_certs),
+                        ('personality', injected_files)):
+        if value:
+            raise exception.Invalid(
+                '%s is not supported by this cloud yet.' % name)
+
+
 class API:
     def __init__(self, conf, image=None):
         self.conf = conf
@@ -62,7 +112,11 @@ class API:
                min_count=1, max_count=1, metadata=None,
                availability_zone=None, key_name=None, user_data=None,
                access_ip_v4=None, access_ip_v6=None, config_drive=None,
-               scheduler_hints=None, hostname=None):
+               scheduler_hints=None, hostname=None, admin_password=None,
+               auto_disk_config=None, requested_networks=None,
+               security_groups=None, block_device_mapping=None, tags=None,
+               trusted_certs=None, requested_host=None,
+               requested_hypervisor_hostname=None, injected_files=None):
         """Accept a (multi-)create; return (instances, reservation_id).
 
         instances are Instance objects (uuid, display_name, vm_state
@@ -75,6 +129,14 @@ class API:
         image = self._checked_image(context, image_href, flavor)
         if flavor.disabled:
             raise exception.FlavorNotFound(flavor_id=flavor.flavorid)
+        _refuse_unsupported(requested_networks, security_groups,
+                            _volume_mappings(block_device_mapping,
+                                             image_href),
+                            tags, trusted_certs, injected_files)
+        availability_zone, force_host, force_node = _parse_zone(
+            availability_zone)
+        force_host = requested_host or force_host
+        force_node = requested_hypervisor_hostname or force_node
         count = max_count or min_count or 1
         reservation_id = _reservation_id()
         instances, specs = [], []
@@ -102,6 +164,7 @@ class API:
                 access_ip_v6=access_ip_v6,
                 config_drive='True' if config_drive else '',
                 locked=False, progress=0, fault=None,
+                auto_disk_config=bool(auto_disk_config),
                 created_at=objects.base.now(), updated_at=None,
                 launched_at=None, terminated_at=None, deleted=False,
                 host=None, node=None, os_type=image['properties'].get(
@@ -114,7 +177,9 @@ class API:
                                   image['properties'].items()},
                 num_instances=count, availability_zone=availability_zone,
                 scheduler_hints=scheduler_hints or {}, ignore_hosts=None,
-                force_hosts=None, force_nodes=None, is_bfv=False))
+                force_hosts=[force_host] if force_host else None,
+                force_nodes=[force_node] if force_node else None,
+                is_bfv=False))
         build_request_obj.create_build_records(context, instances, specs)
         self.compute_task_api.schedule_and_build_instances(
             context, [i.uuid for i in instances], image)
@@ -168,7 +233,9 @@ class API:
                                           mapping.cell_mapping) as cctxt:
                 instance = objects.Instance.get_by_uuid(
                     cctxt, instance_id,
-                    expected_attrs=expected_attrs or ['metadata', 'fault'])
+                    expected_attrs=(['metadata', 'fault']
+                                    if expected_attrs is None
+                                    else expected_attrs))
         instance._mapping = mapping
         return instance
 
@@ -179,7 +246,8 @@ class API:
             context, search_opts or {}, limit=limit, marker=marker,
             sort_keys=sort_keys or ['created_at'],
             sort_dirs=sort_dirs or ['desc'],
-            expected_attrs=expected_attrs or ['metadata', 'fault'])
+            expected_attrs=(['metadata', 'fault'] if expected_attrs is None
+                            else expected_attrs))
 
     # -- delete ------------------------------------------------------------
 

@@ -46,7 +46,7 @@ def _build_request_instances(context, filters):
 def _matches(instance, filters):
     """Filters on in-memory instances (build requests are few)."""
     for key, wanted in filters.items():
-        if key in ('project_id', 'changes-since'):
+        if key in ('project_id', 'changes-since', 'changes-before'):
             continue
         value = getattr(instance, key, None) if instance.obj_attr_is_set(
             key) else None

@@ -93,7 +93,14 @@ class Instance(base.NovaPersistentObject, base.NovaObject,
     # -- DB <-> object -------------------------------------------------
 
     @classmethod
-    def _from_db_object(cls, context, instance, row, expected_attrs=None):
+    def _from_db_object(cls, context, instance, row, expected_attrs=None,
+                        flavors=None):
+        """Fill instance from a DB row dict.
+
+        flavors: a dict shared across one list call, so instances whose
+        flavor blob is identical share one Flavor object instead of each
+        rebuilding it (most of the cost of listing many servers).
+        """
         set_ = cls._set_from_db
         for name in _COLUMN_FIELDS:
             set_(instance, name, row[name])
@@ -104,12 +111,17 @@ class Instance(base.NovaPersistentObject, base.NovaObject,
         for name in ('created_at', 'updated_at', 'deleted_at'):
             set_(instance, name, row[name])
         if row.get('flavor'):
-            blob = jsonutils.loads(row['flavor'])
-            for key, attr in (('cur', 'flavor'), ('old', 'old_flavor'),
-                              ('new', 'new_flavor')):
-                value = blob.get(key)
-                set_(instance, attr, value and
-                     flavor_obj.Flavor.obj_from_primitive(value))
+            cached = flavors.get(row['flavor']) if flavors is not None \
+                else None
+            if cached is None:
+                blob = jsonutils.loads(row['flavor'])
+                cached = [blob.get(k) and flavor_obj.Flavor.obj_from_primitive(
+                    blob[k]) for k in ('cur', 'old', 'new')]
+                if flavors is not None:
+                    flavors[row['flavor']] = cached
+            for attr, value in zip(('flavor', 'old_flavor', 'new_flavor'),
+                                   cached):
+                set_(instance, attr, value)
         for name in ('metadata', 'system_metadata'):
             if name in row:
                 set_(instance, name, row[name])
@@ -313,7 +325,9 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
     @classmethod
     def _from_rows(cls, context, rows):
         result = cls(context)
-        result.objects = [Instance._from_db_object(context, Instance(), r)
+        flavors = {}
+        result.objects = [Instance._from_db_object(context, Instance(), r,
+                                                   flavors=flavors)
                           for r in rows]
         result._context = context
         result.obj_reset_changes()

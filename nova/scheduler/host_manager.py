@@ -109,7 +109,8 @@ class HostManager:
         result = []
         for uuid in instance_uuids:
             fits = [s for s in self.states.values()
-                    if all(f >= n for f, n in zip(s.free(), need))]
+                    if all(f >= n for f, n in zip(s.free(), need))
+                    and self._forced_ok(spec, s)]
             if spec.availability_zone:
                 # Zones arrive with aggregates; until then all hosts are
                 # in the default zone "nova".
@@ -127,6 +128,15 @@ class HostManager:
             others = [s for s in fits if s is not chosen][:alternates]
             result.append([self._selection(s) for s in [chosen] + others])
         return result
+
+    @staticmethod
+    def _forced_ok(spec, state):
+        """An admin may name the host and/or node (no alternates then)."""
+        if spec.force_hosts and state.host not in spec.force_hosts:
+            return False
+        if spec.force_nodes and state.nodename not in spec.force_nodes:
+            return False
+        return True
 
     @staticmethod
     def _selection(state):

@@ -79,7 +79,8 @@ class ApiClient:
                 microversion=None):
         if not path.startswith('/'):
             path = '/' + path
-        if not path.startswith(('/v2.1', '/identity')) and path != '/':
+        if not path.startswith(('/v2.1', '/identity', '/image')) \
+                and path != '/':
             path = '/v2.1' + path
         req = webob.Request.blank(path, method=method)
         req.headers['X-Auth-Token'] = self.token

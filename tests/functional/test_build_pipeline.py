@@ -107,3 +107,34 @@ def test_another_project_cannot_see_or_delete(nova_api):
     owner.wait_for_status(server['id'], 'ACTIVE')
     assert owner.delete('/servers/%s' % server['id']).status_int == 204
     owner.wait_for_gone(server['id'])
+
+
+def test_admin_can_force_a_host(nova_api):
+    flavor = _flavor(nova_api)
+    forced = nova_api.create_server(flavor, name='pinned',
+                                    availability_zone='nova:compute2')
+    shown = nova_api.wait_for_status(forced['id'], 'ACTIVE')
+    assert shown['OS-EXT-SRV-ATTR:host'] == 'compute2'
+    at_274 = nova_api.post('/servers', {'server': {
+        'name': 'pinned-274', 'flavorRef': flavor, 'networks': 'none',
+        'imageRef': conftest.IMAGE_ID, 'host': 'compute3'}},
+        microversion='2.74')
+    assert at_274.status_int == 202, at_274.text
+    shown = nova_api.wait_for_status(at_274.json['server']['id'], 'ACTIVE')
+    assert shown['OS-EXT-SRV-ATTR:host'] == 'compute3'
+    for server in (forced, at_274.json['server']):
+        nova_api.delete('/servers/%s' % server['id'])
+
+
+def test_unsupported_create_options_are_a_clear_400(nova_api):
+    flavor = _flavor(nova_api)
+    resp = nova_api.post('/servers', {'server': {
+        'name': 'netted', 'flavorRef': flavor, 'imageRef': conftest.IMAGE_ID,
+        'networks': [{'uuid': str(uuid.uuid4())}]}}, microversion='2.37')
+    assert resp.status_int == 400
+    assert 'networking' in resp.json['badRequest']['message']
+    resp = nova_api.post('/servers', {'server': {
+        'name': 'grouped', 'flavorRef': flavor, 'imageRef': conftest.IMAGE_ID,
+        'security_groups': [{'name': 'web'}]}})
+    assert resp.status_int == 400
+    assert 'web' in resp.json['badRequest']['message']

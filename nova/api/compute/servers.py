@@ -4,7 +4,6 @@ The query string of a list becomes the compute API's search options in
 :mod:`nova.api.compute.server_search`; the body of a create becomes the
 arguments of ``compute.api.API.create`` here.
 """
-import inspect
 import secrets
 import string
 
@@ -17,15 +16,6 @@ from nova import exception
 from nova import objects
 from nova.policies import servers as policies
 
-# Optional create arguments: passed only when asked for, and only to a
-# compute API that takes them. Those marked True are no-ops when it does
-# not (their default needs no support); the others are a 400 then.
-_EXTRA_ARGS = {'admin_password': True, 'auto_disk_config': True,
-               'requested_networks': True, 'security_groups': True,
-               'block_device_mapping': False, 'tags': False,
-               'trusted_certs': False, 'requested_host': False,
-               'requested_hypervisor_hostname': False,
-               'injected_files': False}
 _PASSWORD_CHARS = ''.join(c for c in string.ascii_letters + string.digits
                           if c not in 'lI1O0')
 
@@ -191,27 +181,8 @@ def _destination(req, server, extras):
 
 
 def _call_create(req, extras, **args):
-    compute_api = req.services.compute_api
-    accepted = _create_parameters(type(compute_api))
-    for name, value in extras.items():
-        if name in accepted:
-            args[name] = value
-        elif not _EXTRA_ARGS[name]:
-            raise exception.Invalid(
-                '%s is not supported by this cloud yet.' % name)
     try:
-        return compute_api.create(req.context, **args)
+        return req.services.compute_api.create(req.context, **extras,
+                                               **args)
     except exception.ImageNotFound:
         raise exception.Invalid('Can not find requested image')
-
-
-_PARAMETERS = {}
-
-
-def _create_parameters(api_class):
-    """Names API.create takes (computed once per class)."""
-    names = _PARAMETERS.get(api_class)
-    if names is None:
-        names = _PARAMETERS[api_class] = frozenset(
-            inspect.signature(api_class.create).parameters)
-    return names

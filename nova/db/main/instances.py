@@ -105,13 +105,18 @@ def get_all(session, filters, sort_keys=('created_at', 'id'),
     """Instances matching filters, as dicts, sorted and paged.
 
     filters: exact-match columns (scalars or lists), plus 'changes-since'
-    (updated_at >=), 'name' (substring of display_name), 'uuid' list.
+    and 'changes-before' (last change >= / <=), 'name' (substring of
+    display_name), 'uuid' list.
     marker: uuid of the last instance of the previous page.
     """
     query = _base_select(read_deleted)
     for key, value in filters.items():
         if key == 'changes-since':
-            query = query.where(INSTANCES.c.updated_at >= value)
+            query = query.where(sa.func.coalesce(
+                INSTANCES.c.updated_at, INSTANCES.c.created_at) >= value)
+        elif key == 'changes-before':
+            query = query.where(sa.func.coalesce(
+                INSTANCES.c.updated_at, INSTANCES.c.created_at) <= value)
         elif key == 'name':
             query = query.where(INSTANCES.c.display_name.contains(value))
         elif key in _SORTABLE:
