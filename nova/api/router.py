@@ -12,6 +12,7 @@ import routes
 from nova.api.compute import flavor_extra_specs
 from nova.api.compute import flavors
 from nova.api.compute import servers
+from nova.api.compute import services
 from nova.api import microversion
 from nova import exception
 
@@ -34,6 +35,7 @@ ROUTES = [
     ('/servers/detail', {'GET': servers.detail}),
     ('/servers/{server_id}', {'GET': servers.show,
                               'DELETE': servers.delete}),
+    ('/os-services', {'GET': services.index}),
 ]
 
 

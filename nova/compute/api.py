@@ -249,6 +249,19 @@ class API:
             expected_attrs=(['metadata', 'fault'] if expected_attrs is None
                             else expected_attrs))
 
+    # -- services ----------------------------------------------------------
+
+    def get_services(self, context, host=None, binary=None):
+        """Services of every cell (cell0 has none), in one list."""
+        result = []
+        for cell in objects.CellMappingList.get_all(context):
+            if cell.is_cell0:
+                continue
+            with nova_context.target_cell(context, cell) as cctxt:
+                result.extend(objects.ServiceList.get_all(
+                    cctxt, binary=binary, host=host))
+        return result
+
     # -- delete ------------------------------------------------------------
 
     def delete(self, context, instance):

@@ -10,8 +10,9 @@ from nova.policies import base
 from nova.policies import flavor_extra_specs
 from nova.policies import flavors
 from nova.policies import servers
+from nova.policies import services
 
-_MODULES = (base, flavors, flavor_extra_specs, servers)
+_MODULES = (base, flavors, flavor_extra_specs, servers, services)
 
 
 def list_rules():

@@ -3,6 +3,8 @@
 Each test runs a stack of its own (one stack per process at a time), so
 these live apart from the modules sharing the module-scoped stack.
 """
+import time
+
 from nova import context as nova_context
 from nova import embedded
 from nova import objects
@@ -60,5 +62,33 @@ def test_compute_restart_finishes_or_fails_what_it_left(tmp_path):
         shown = api.wait_for_status(building['id'], 'ERROR', timeout=10)
         assert 'restarted' in shown['fault']['message']
         api.wait_for_gone(deleting['id'])
+    finally:
+        stack.stop()
+
+
+def test_a_silent_compute_is_shown_down(tmp_path):
+    stack = conftest.Stack(tmp_path, computes=('quiet', 'chatty'),
+                           service_down_time=2)
+    try:
+        api = conftest.ApiClient(stack.app)
+        states = {s['host']: s['state'] for s in api.get(
+            '/os-services?binary=nova-compute').json['services']}
+        assert states == {'quiet': 'up', 'chatty': 'up'}
+        quiet = [s for s in stack.services.services if s.host == 'quiet'][0]
+        quiet.stop()
+        stack.services.services.remove(quiet)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            services = api.get('/os-services', microversion='2.53').json[
+                'services']
+            states = {s['host']: s['state'] for s in services
+                      if s['binary'] == 'nova-compute'}
+            if states['quiet'] == 'down':
+                break
+            time.sleep(0.2)
+        assert states == {'quiet': 'down', 'chatty': 'up'}
+        assert all(len(s['id']) == 36 for s in services)  # uuids at 2.53
+        member = api.as_user('demo', 'demo')
+        assert member.get('/os-services').status_int == 403
     finally:
         stack.stop()
