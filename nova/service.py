@@ -17,7 +17,8 @@ LOG = logging.getLogger(__name__)
 
 class Service:
     def __init__(self, conf, binary, topic, manager, endpoints=None,
-                 record=True, object_scope=contextlib.nullcontext):
+                 record=True, object_scope=contextlib.nullcontext,
+                 conductor=None):
         self.conf = conf
         self.binary = binary
         self.topic = topic
@@ -28,6 +29,8 @@ class Service:
         # Entered around the service's own object calls (heartbeat,
         # record), so a compute's go through the conductor.
         self.object_scope = object_scope
+        # A service reaching state through the conductor waits for it.
+        self.conductor = conductor
         self.service_ref = None
         self._server = None
         self._stop = threading.Event()
@@ -35,6 +38,9 @@ class Service:
 
     def start(self):
         context = nova_context.get_admin_context()
+        if self.conductor is not None and not \
+                self.conductor.wait_until_ready(context, self._stop):
+            return
         if self.record:
             with self.object_scope():
                 self.service_ref = self._get_or_create_record(context)
@@ -134,4 +140,4 @@ def compute_service(conf, shared_process=False):
         indirection.ThreadLocalIndirection(api) if shared_process else api)
     return Service(conf, 'nova-compute', 'compute',
                    manager.ComputeManager(conf, conf.host),
-                   object_scope=indirection.remote_objects)
+                   object_scope=indirection.remote_objects, conductor=api)

@@ -48,12 +48,13 @@ def _matches(instance, filters):
     for key, wanted in filters.items():
         if key in ('project_id', 'changes-since', 'changes-before'):
             continue
-        value = getattr(instance, key, None) if instance.obj_attr_is_set(
-            key) else None
         if key == 'name':
             if wanted not in (instance.display_name or ''):
                 return False
-        elif isinstance(wanted, (list, tuple, set)):
+            continue
+        value = getattr(instance, key, None) if key in instance.fields \
+            and instance.obj_attr_is_set(key) else None
+        if isinstance(wanted, (list, tuple, set)):
             if value not in wanted:
                 return False
         elif value != wanted:

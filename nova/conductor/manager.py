@@ -15,6 +15,9 @@ class ConductorManager:
 
     target = messaging.Target(version='1.0')
 
+    def ping(self, context):
+        return 'pong'
+
     # Domain errors are the caller's to handle: don't log them as ours.
     @messaging.expected_exceptions(exception.NovaException)
     def object_class_action_versions(self, context, objname, objmethod,

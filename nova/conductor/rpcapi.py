@@ -3,16 +3,18 @@
 Two interfaces on the ``conductor`` topic:
 
 * objects (no namespace): the indirection API computes use instead of a
-  database. 1.0: object_class_action_versions, object_action.
+  database. 1.0: object_class_action_versions, object_action, ping.
 * ``compute_task``: orchestration asked by nova-api.
   1.0: schedule_and_build_instances(instance_uuids, image). The build
   requests and request specs are in the API database already; sending
   uuids keeps the cast small and the API from serialising them twice.
 """
+from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from nova import rpc
 
+LOG = logging.getLogger(__name__)
 TOPIC = 'conductor'
 
 
@@ -36,6 +38,25 @@ class ConductorAPI:
         return rpc.call(self.client, context, 'object_action',
                         service='nova-conductor', objinst=objinst,
                         objmethod=objmethod, args=args, kwargs=kwargs)
+
+    def wait_until_ready(self, context, stopping, attempt_timeout=5):
+        """Block until the conductor answers (or stopping is set).
+
+        A message sent before the conductor first declared its queue is
+        dropped by the broker; a compute starting first would wait out the
+        whole RPC timeout and die. Short pings, logged, avoid that.
+        """
+        attempt = 0
+        while not stopping.is_set():
+            attempt += 1
+            try:
+                self.client.prepare(timeout=attempt_timeout).call(
+                    context, 'ping')
+                return True
+            except messaging.MessagingTimeout:
+                LOG.warning('nova-conductor did not answer ping %d; '
+                            'retrying', attempt)
+        return False
 
     def object_backport_versions(self, context, objinst, object_versions):
         return rpc.call(self.client, context, 'object_backport_versions',

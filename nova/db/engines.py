@@ -7,6 +7,7 @@ pick it, falling back to this process's ``[database]``.
 """
 import threading
 
+from oslo_db import api as oslo_db_api
 from oslo_db.sqlalchemy import enginefacade
 import sqlalchemy as sa
 
@@ -119,3 +120,14 @@ def dispose_all():
             except Exception:
                 pass
         _MANAGERS.clear()
+
+
+def _locked(exc):
+    return 'database is locked' in str(exc)
+
+
+# SQLite lets one writer at a time; a write that finds the file busy past
+# the busy timeout is retried rather than failing a half-done workflow.
+retry_if_locked = oslo_db_api.wrap_db_retry(
+    max_retries=20, retry_interval=0.05, max_retry_interval=1,
+    inc_retry_interval=True, exception_checker=_locked)

@@ -63,6 +63,7 @@ class BuildRequest(base.NovaObject):
             raise exception.BuildRequestNotFound(uuid=self.instance_uuid)
 
     @staticmethod
+    @engines.retry_if_locked
     def destroy_many(context, instance_uuids):
         """Delete the build requests of instances now in a cell.
 

@@ -88,6 +88,7 @@ class InstanceMapping(base.NovaObject):
                 _TABLE.c.instance_uuid == self.instance_uuid))
 
     @staticmethod
+    @engines.retry_if_locked
     def set_cell_many(context, instance_uuids, cell):
         """Point several mappings at one cell in a single UPDATE."""
         with engines.api_writer(context) as session:
