@@ -42,16 +42,8 @@ class HostMapping(base.NovaObject):
 
     @base.remotable
     def create(self):
-        with engines.api_writer(self._context) as session:
-            if session.query(api_models.HostMapping).filter_by(
-                    host=self.host).first() is not None:
-                raise exception.HostMappingExists(name=self.host)
-            db_mapping = api_models.HostMapping(
-                host=self.host, cell_id=self.cell_mapping.id)
-            session.add(db_mapping)
-            session.flush()
-            session.refresh(db_mapping)
-            self._from_db_object(self._context, self, db_mapping)
+        db_mapping = _insert(self._context, self.host, self.cell_mapping.id)
+        self._from_db_object(self._context, self, db_mapping)
 
     @base.remotable
     def destroy(self):
@@ -76,3 +68,19 @@ class HostMappingList(base.ObjectListBase, base.NovaObject):
                     api_models.CellMapping.uuid == cell_uuid)
             rows = query.order_by(api_models.HostMapping.host).all()
             return base.obj_make_list(context, cls(), rows)
+
+
+# SQLite refuses the read-then-write upgrade while another writer holds the
+# lock (nova-all's start-up discovers hosts while the scheduler's periodic
+# task does): retry instead of failing.
+@engines.retry_if_locked
+def _insert(context, host, cell_id):
+    with engines.api_writer(context) as session:
+        if session.query(api_models.HostMapping).filter_by(
+                host=host).first() is not None:
+            raise exception.HostMappingExists(name=host)
+        db_mapping = api_models.HostMapping(host=host, cell_id=cell_id)
+        session.add(db_mapping)
+        session.flush()
+        session.refresh(db_mapping)
+        return db_mapping
