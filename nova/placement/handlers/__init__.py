@@ -1,0 +1,1 @@
+"""One module per placement API resource; schemas in ../schemas."""
