@@ -1,59 +1,174 @@
-"""The image interface the REST layer and computes use.
+"""The image interface the REST layer, the conductor and computes use.
 
-Until the built-in image service lands, the only back end is ``static``:
-images the operator lists in ``[image] known_images``.
+``API(conf)`` is a facade over the back end ``[image] backend`` names:
+
+* ``store``: the built-in store (:mod:`nova.image.store`), records in the
+  API database and data under ``[image] images_path``;
+* ``glance``: an Image API v2 service through keystoneauth1
+  (:mod:`nova.image.glance`).
+
+A separate nova-compute process never opens a database. There, ``store``
+means "the store behind nova-api's ``/image``", reached with the Glance
+client and the ``[glance]`` options: ``endpoint_override``, else the
+catalog, else ``http://<[wsgi] listen>:<[wsgi] port>/image`` (see
+doc/architecture/images.rst). In a process that also runs the API or the
+conductor (nova-all, the functional tests) the store is used directly.
+
+Every image is a dict with the keys of :data:`nova.image.meta.IMAGE_KEYS`
+(``properties`` a dict of the additional properties, ``tags`` a list,
+times ISO 8601 strings such as ``2024-05-01T10:00:00Z``).
 """
-from nova import exception
+import threading
+
+from nova.image import data as image_data
 
 
-def _parse_known_image(line):
-    parts = line.split(':', 2)
-    if len(parts) < 2:
-        raise ValueError('known_images entry %r is not uuid:name[:props]'
-                         % line)
-    image_id, name = parts[0].strip(), parts[1].strip()
-    props = {}
-    if len(parts) == 3 and parts[2].strip():
-        for pair in parts[2].split(','):
-            key, _, value = pair.partition('=')
-            props[key.strip()] = value.strip()
-    image = {'id': image_id, 'name': name,
-             'status': props.pop('status', 'active'),
-             'min_ram': int(props.pop('min_ram', 0) or 0),
-             'min_disk': int(props.pop('min_disk', 0) or 0),
-             'size': int(props.pop('size', 0) or 0),
-             'disk_format': props.pop('disk_format', 'qcow2'),
-             'container_format': props.pop('container_format', 'bare'),
-             'visibility': 'public', 'properties': props}
-    return image_id, image
+def _is_remote_compute_process():
+    """True in a nova-compute process of its own: its object calls go to
+    the conductor as a whole (not only per thread, as in nova-all)."""
+    from nova.objects import base as objects_base
+    from nova.objects import indirection
+    api = objects_base.NovaObject.indirection_api
+    return api is not None and not isinstance(
+        api, indirection.ThreadLocalIndirection)
 
 
-class StaticImageBackend:
-    def __init__(self, conf):
-        self._images = dict(_parse_known_image(line)
-                            for line in conf.image.known_images)
+def own_image_api_url(conf):
+    """nova-api's /image as a compute on the API's host reaches it."""
+    host = conf.wsgi.listen
+    if host in (None, '', '0.0.0.0', '::'):
+        host = '127.0.0.1'
+    if ':' in host:
+        host = '[%s]' % host
+    return 'http://%s:%d/image' % (host, conf.wsgi.port)
 
-    def get(self, context, image_id):
-        try:
-            return dict(self._images[image_id])
-        except KeyError:
-            raise exception.ImageNotFound(image_id=image_id)
 
-    def get_all(self, context):
-        return [dict(i) for i in self._images.values()]
+def _make_backend(conf):
+    if conf.image.backend == 'glance':
+        from nova.image import glance
+        return glance.GlanceBackend(conf)
+    if _is_remote_compute_process():
+        from nova.image import glance
+        return glance.GlanceBackend(conf,
+                                    default_endpoint=own_image_api_url(conf))
+    from nova.image.store import backend
+    return backend.StoreBackend(conf)
 
 
 class API:
-    """Facade over the configured back end."""
+    """Facade over the configured back end. Errors are nova exceptions:
+    ImageNotFound (also for images the caller may not see), ImageForbidden,
+    ImageInvalid and subclasses, ImageNotQueued, ImageServiceUnavailable.
+    """
 
-    def __init__(self, conf):
-        self._backend = StaticImageBackend(conf)
+    def __init__(self, conf, backend=None):
+        self.conf = conf
+        self._backend = backend
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self):
+        # Chosen on first use, once the process has said what it is (a
+        # compute sets its indirection API as its service is built).
+        if self._backend is None:
+            with self._lock:
+                if self._backend is None:
+                    self._backend = _make_backend(self.conf)
+        return self._backend
 
     def get(self, context, image_id):
-        """Image metadata as a dict (id, name, status, min_ram, min_disk,
-        size, disk_format, container_format, visibility, properties).
-        Raises ImageNotFound."""
-        return self._backend.get(context, image_id)
+        """One image's metadata. Raises ImageNotFound."""
+        return self.backend.get(context, image_id)
 
-    def get_all(self, context):
-        return self._backend.get_all(context)
+    def get_all(self, context, filters=None, sort_key='created_at',
+                sort_dir='desc', limit=None, marker=None):
+        """Images the caller may see, filtered, sorted and paged.
+
+        filters: name, status, visibility ('all' for every visibility the
+        caller may see), owner, member_status, tag (a list, all required),
+        size_min, size_max, id, disk_format, container_format, protected,
+        os_hidden, created_at/updated_at ('gte:<ISO 8601 time>', also gt,
+        lt, lte, eq, neq), and any other key as a property that must
+        equal the value. sort_key/sort_dir: a name or a list of names (dirs 'asc' or
+        'desc'). marker: id of the last image of the previous page.
+        """
+        return self.backend.get_all(context, filters=filters or {},
+                                    sort_key=sort_key, sort_dir=sort_dir,
+                                    limit=limit, marker=marker)
+
+    def create(self, context, metadata):
+        """A queued image from metadata (core attributes, ``properties``
+        dict, ``tags`` list, optional ``id``); owner = caller's project
+        unless given."""
+        return self.backend.create(context, metadata)
+
+    def upload(self, context, image_id, chunks, size=None, checksum=None):
+        """Stream an iterable of bytes in as the image's data.
+
+        Verifies the size against ``size`` and the MD5 against
+        ``checksum`` when given; the service computes checksum and
+        os_hash_value. On any failure the image is left queued with no
+        data. Returns the active image. Raises ImageNotQueued if the image
+        is not queued, ImageUploadIncomplete when fewer bytes than ``size``
+        arrive or the chunks raise an I/O error (a client that went away),
+        ImageDataMismatch for a wrong checksum, ImageTooLarge.
+        """
+        return self.backend.upload(context, image_id, chunks, size=size,
+                                   checksum=checksum)
+
+    def download(self, context, image_id, dest_path=None, byte_range=None):
+        """An iterator of the image's data chunks (empty for no data); or,
+        given dest_path, write the data there atomically (temp file and
+        rename) after verifying size and os_hash_value/checksum, and return
+        dest_path. Raises ImageDataMismatch on a verification failure.
+        byte_range: (offset, length) of a part, for the iterator only."""
+        if byte_range is not None:
+            return self.backend.download(context, image_id,
+                                         byte_range=byte_range)
+        chunks = self.backend.download(context, image_id)
+        if dest_path is None:
+            return chunks
+        image = self.backend.get(context, image_id)
+        image_data.write_verified(chunks, dest_path, image)
+        return dest_path
+
+    def update(self, context, image_id, values=None, remove_props=()):
+        """Change core attributes and properties.
+
+        values: core attributes (name, visibility, protected, min_ram,
+        min_disk, disk_format, container_format, os_hidden, tags, ...),
+        a ``properties`` dict, or any other key as a property.
+        remove_props: names of properties to remove.
+        """
+        return self.backend.update(context, image_id, values or {},
+                                   tuple(remove_props))
+
+    def delete(self, context, image_id):
+        """Delete the image and its data. ImageProtected when protected."""
+        return self.backend.delete(context, image_id)
+
+    def deactivate(self, context, image_id):
+        """Admins only: the image stays but its data cannot be downloaded
+        (ImageDeactivated, 403) except by admins, nor booted."""
+        return self.backend.set_active(context, image_id, False)
+
+    def reactivate(self, context, image_id):
+        return self.backend.set_active(context, image_id, True)
+
+    # -- members (visibility ``shared``) ---------------------------------
+
+    def list_members(self, context, image_id):
+        return self.backend.list_members(context, image_id)
+
+    def get_member(self, context, image_id, member_id):
+        return self.backend.get_member(context, image_id, member_id)
+
+    def add_member(self, context, image_id, member_id):
+        return self.backend.add_member(context, image_id, member_id)
+
+    def update_member(self, context, image_id, member_id, status):
+        return self.backend.update_member(context, image_id, member_id,
+                                          status)
+
+    def delete_member(self, context, image_id, member_id):
+        return self.backend.delete_member(context, image_id, member_id)
