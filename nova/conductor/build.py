@@ -3,7 +3,14 @@
 Build requests that arrive close together are handled as one batch: one
 read of their build records, one scheduler call, one transaction per cell
 database and one in the API database, then a cast per instance. A build
-nobody can host goes to cell0 as ERROR with a NoValidHost fault.
+nobody can host goes to cell0 as ERROR with a NoValidHost fault (the
+scheduler's explanation; its trace in the fault's admin-only details).
+
+The scheduler has claimed each instance's allocation in placement before
+the cast; the compute gets the alternates with it. A build that fails on
+its host comes back here (``reschedule``): the allocation moves to the
+next alternate that placement accepts, and the build is cast there; when
+none is left, the allocation is freed and the instance ends in ERROR.
 """
 import collections
 import dataclasses
@@ -11,9 +18,12 @@ import queue
 import threading
 
 from oslo_log import log as logging
+from oslo_serialization import jsonutils
 
+from nova.compute import availability_zones
 from nova.compute import rpcapi as compute_rpcapi
 from nova import context as nova_context
+from nova.db import engines
 from nova import exception
 from nova import objects
 from nova.objects import fields
@@ -88,10 +98,19 @@ class BuildQueue:
 
 
 class Builder:
-    def __init__(self, conf):
+    def __init__(self, conf, placement=None):
         self.conf = conf
         self.scheduler = scheduler_rpcapi.SchedulerAPI(conf)
         self.compute = compute_rpcapi.ComputeAPI(conf)
+        self._placement = placement
+
+    @property
+    def placement(self):
+        # Built on first use: the API database URL is set by then.
+        if self._placement is None:
+            from nova.placement import direct
+            self._placement = direct.Placement(self.conf)
+        return self._placement
 
     def build(self, orders):
         admin = nova_context.get_admin_context()
@@ -104,12 +123,25 @@ class Builder:
                         for o in orders])
         except exception.RPCTimeout as exc:
             LOG.info('Scheduler did not answer: %s', exc.format_message())
-            results = [{'error': exc.format_message()} for _ in orders]
+            results = [{'error': exc.format_message(), 'details': None,
+                        'maybe_claimed': True} for _ in orders]
+        except Exception as exc:
+            # A scheduler bug must not leave servers in BUILD for ever.
+            LOG.exception('The scheduler failed')
+            results = [{'error': 'No valid host was found. The scheduler '
+                        'failed; see its log.', 'details': str(exc)[:1000],
+                        'maybe_claimed': True} for _ in orders]
         cells = {c.uuid: c for c in objects.CellMappingList.get_all(admin)}
         by_cell = collections.defaultdict(list)
+        # Servers asked for no zone take their host's (one query per batch).
+        zones = availability_zones.host_zones(admin, self.conf, {
+            choice[0].service_host for result in results
+            if not isinstance(result, dict) for choice in result})
         for order, result in zip(orders, results):
             if isinstance(result, dict):
-                self.bury_in_cell0(admin, order, cells, result['error'])
+                self.bury_in_cell0(admin, order, cells, result['error'],
+                                   details=result.get('details'),
+                                   claimed=result.get('maybe_claimed'))
                 continue
             for req, choice in zip(order.build_requests, result):
                 host = choice[0]
@@ -118,8 +150,8 @@ class Builder:
                 instance.node = host.nodename
                 instance.launched_on = host.service_host
                 instance.availability_zone = \
-                    instance.availability_zone or 'nova'
-                by_cell[host.cell_uuid].append((order, instance, host))
+                    instance.availability_zone or zones[host.service_host]
+                by_cell[host.cell_uuid].append((order, instance, choice))
         for cell_uuid, placed in by_cell.items():
             self._create_in_cell(admin, cells[cell_uuid], placed)
 
@@ -140,6 +172,14 @@ class Builder:
             admin, [o.build_requests[0].instance_uuid for o in orders])
         for order in orders:
             order.spec = specs[order.build_requests[0].instance_uuid]
+            # The scheduler asks placement for hosts supporting the image's
+            # disk format (not an image property in the spec, but Glance
+            # reserves the name, so it cannot clash with one).
+            disk_format = (order.image or {}).get('disk_format')
+            if disk_format:
+                order.spec.image_properties = dict(
+                    order.spec.image_properties or {},
+                    disk_format=disk_format)
         return orders
 
     def _create_in_cell(self, admin, cell, placed):
@@ -151,18 +191,22 @@ class Builder:
                 request_contexts=[o.context for o, _, _ in placed])
         objects.InstanceMapping.set_cell_many(admin, uuids, cell)
         gone = set(objects.BuildRequest.destroy_many(admin, uuids))
-        for order, instance, host in placed:
+        for order, instance, choice in placed:
             if instance.uuid in gone:
                 # Deleted by its owner while being scheduled.
                 with nova_context.target_cell(admin, cell) as cctxt:
                     instance._context = cctxt
                     instance.destroy()
                 continue
+            host = choice[0]
             self.compute.build_and_run_instance(
                 order.context, instance, host.service_host, host.nodename,
-                order.image)
+                order.image, alternates=list(choice[1:]))
+        if gone:
+            self.placement.delete_allocations(admin, sorted(gone))
 
-    def bury_in_cell0(self, admin, order, cells, reason):
+    def bury_in_cell0(self, admin, order, cells, reason, details=None,
+                      claimed=False):
         """Record unschedulable instances in cell0, in ERROR, with a fault."""
         cell0 = cells[objects.CellMapping.CELL0_UUID]
         instances = [r.instance for r in order.build_requests]
@@ -170,13 +214,130 @@ class Builder:
             instance.vm_state = fields.VMState.ERROR
             instance.task_state = None
         uuids = [i.uuid for i in instances]
-        with nova_context.target_cell(admin, cell0) as cctxt:
+        with nova_context.target_cell(admin, cell0) as cctxt, \
+                engines.main_writer(cctxt):
+            # One transaction: nobody sees them in ERROR without the fault.
             objects.Instance.create_many(
                 cctxt, instances, action=instance_action.Actions.CREATE,
                 request_contexts=[order.context] * len(instances))
             for instance in instances:
                 instance._context = cctxt
                 instance.add_fault(code=exception.NoValidHost.code,
-                                   message=reason, details=None, host=None)
+                                   message=reason, details=details,
+                                   host=None)
         objects.InstanceMapping.set_cell_many(admin, uuids, cell0)
-        objects.BuildRequest.destroy_many(admin, uuids)
+        gone = set(objects.BuildRequest.destroy_many(admin, uuids))
+        if gone:
+            # Deleted by their owner meanwhile (the API found no cell yet).
+            with nova_context.target_cell(admin, cell0) as cctxt:
+                for instance in instances:
+                    if instance.uuid in gone:
+                        instance._context = cctxt
+                        instance.destroy()
+        if claimed:
+            # The scheduler may have claimed before we stopped waiting.
+            self.placement.delete_allocations(admin, uuids)
+
+
+class Rescheduler:
+    """A build failed on its host: try the next alternate, or give up.
+
+    The instance's allocation is moved, in one placement transaction
+    guarded by its consumer generation, from the failed host to the first
+    alternate placement accepts; the build is cast there with the
+    alternates after it. With none left the allocation is freed and the
+    instance goes to ERROR with a fault naming the last error.
+    """
+
+    def __init__(self, builder):
+        self.builder = builder
+
+    def reschedule(self, context, instance_uuid, failed_host, alternates,
+                   image, message, details):
+        admin = nova_context.get_admin_context()
+        try:
+            mapping = objects.InstanceMapping.get_by_instance_uuid(
+                admin, instance_uuid)
+        except exception.InstanceMappingNotFound:
+            self.builder.placement.delete_allocations(admin, [instance_uuid])
+            return
+        with nova_context.target_cell(admin, mapping.cell_mapping) as cctxt:
+            try:
+                instance = objects.Instance.get_by_uuid(
+                    cctxt, instance_uuid, expected_attrs=[])
+            except exception.InstanceNotFound:
+                self.builder.placement.delete_allocations(
+                    admin, [instance_uuid])
+                return
+            chosen, rest = self._claim_next(admin, instance, alternates)
+            if chosen is None:
+                self._give_up(admin, instance, failed_host, message, details)
+                return
+            LOG.info('Rescheduling %s from %s to %s: %s', instance_uuid,
+                     failed_host, chosen.service_host, message)
+            instance.host = chosen.service_host
+            instance.node = chosen.nodename
+            instance.launched_on = chosen.service_host
+            instance.task_state = fields.TaskState.SCHEDULING
+            try:
+                instance.save(expected_task_state=[
+                    fields.TaskState.SPAWNING, fields.TaskState.SCHEDULING])
+            except (exception.UnexpectedTaskStateError,
+                    exception.InstanceNotFound):
+                # Deleted meanwhile: the allocation we just moved is ours
+                # to free.
+                self.builder.placement.delete_allocations(
+                    admin, [instance_uuid])
+                return
+        instance._context = context
+        self.builder.compute.build_and_run_instance(
+            context, instance, chosen.service_host, chosen.nodename, image,
+            alternates=rest)
+
+    def _claim_next(self, admin, instance, alternates):
+        """(selection, remaining alternates) placement accepted, or
+        (None, [])."""
+        placement = self.builder.placement
+        for index, choice in enumerate(alternates or ()):
+            held = placement.get_allocations(admin, instance.uuid)
+            try:
+                request = jsonutils.loads(choice.allocation_request)
+                placement.claim(
+                    admin, instance.uuid,
+                    {rp: dict(v['resources'])
+                     for rp, v in request['allocations'].items()},
+                    instance.project_id, instance.user_id,
+                    consumer_generation=held['consumer_generation'])
+            except (exception.InsufficientResources,
+                    exception.ConsumerGenerationConflict,
+                    exception.Invalid) as exc:
+                LOG.info('Alternate %s of %s refused: %s',
+                         choice.service_host, instance.uuid,
+                         exc.format_message())
+                continue
+            return choice, list(alternates[index + 1:])
+        return None, []
+
+    def _give_up(self, admin, instance, failed_host, message, details):
+        self.builder.placement.delete_allocations(admin, [instance.uuid])
+        attempts = self.builder.conf.scheduler.max_attempts
+        text = ('Build failed on every host tried (at most %d): %s'
+                % (attempts, message))
+        instance.add_fault(code=500, message=text, details=details,
+                           host=failed_host)
+        instance.vm_state = fields.VMState.ERROR
+        instance.task_state = None
+        instance.power_state = fields.PowerState.NOSTATE
+        try:
+            instance.save(expected_task_state=[fields.TaskState.SPAWNING,
+                                               fields.TaskState.SCHEDULING])
+        except (exception.UnexpectedTaskStateError,
+                exception.InstanceNotFound):
+            return
+
+
+def update_provider(placement, context, uuid, name, inventories, traits):
+    """A compute's provider view, written to placement (see the resource
+    tracker); returns the provider generation."""
+    return placement.sync_provider(context, uuid, name, inventories,
+                                   set(traits))

@@ -36,15 +36,41 @@ fake_opts = [
                  help="Seconds a fake spawn takes (to model a slow host)."),
     cfg.ListOpt('fail_spawn_names', default=[],
                 help="Server names whose spawn fails (for tests)."),
+    cfg.ListOpt('fail_spawn_hosts', default=[],
+                help="""
+Compute hosts on which every spawn fails (for tests of rescheduling to an
+alternate host).
+"""),
 ]
 
 _allocation_opts = [
-    cfg.FloatOpt('cpu_allocation_ratio', default=16.0, min=0.0,
-                 help="Virtual CPUs per physical CPU the scheduler allows."),
-    cfg.FloatOpt('ram_allocation_ratio', default=1.5, min=0.0,
-                 help="Virtual RAM per physical RAM the scheduler allows."),
-    cfg.FloatOpt('disk_allocation_ratio', default=1.0, min=0.0,
-                 help="Virtual disk per physical disk the scheduler allows."),
+    cfg.FloatOpt('cpu_allocation_ratio', default=None, min=0.0,
+                 help="""
+Virtual CPUs per physical CPU placement allows (the VCPU inventory's
+allocation_ratio). Unset: ``initial_cpu_allocation_ratio``.
+"""),
+    cfg.FloatOpt('ram_allocation_ratio', default=None, min=0.0,
+                 help="""
+Virtual RAM per physical RAM placement allows (MEMORY_MB allocation_ratio).
+Unset: ``initial_ram_allocation_ratio``.
+"""),
+    cfg.FloatOpt('disk_allocation_ratio', default=None, min=0.0,
+                 help="""
+Virtual disk per physical disk placement allows (DISK_GB allocation_ratio).
+Unset: ``initial_disk_allocation_ratio``.
+"""),
+    cfg.FloatOpt('initial_cpu_allocation_ratio', default=16.0, min=0.0,
+                 help="VCPU allocation ratio when cpu_allocation_ratio is "
+                      "unset."),
+    cfg.FloatOpt('initial_ram_allocation_ratio', default=1.5, min=0.0,
+                 help="MEMORY_MB allocation ratio when ram_allocation_ratio "
+                      "is unset."),
+    cfg.FloatOpt('initial_disk_allocation_ratio', default=1.0, min=0.0,
+                 help="DISK_GB allocation ratio when disk_allocation_ratio "
+                      "is unset."),
+    cfg.IntOpt('reserved_host_cpus', default=0, min=0,
+               help="Physical CPUs kept for the host itself (VCPU "
+                    "inventory's reserved)."),
     cfg.IntOpt('reserved_host_memory_mb', default=512, min=0,
                help="Memory kept for the host itself."),
     cfg.IntOpt('reserved_host_disk_mb', default=0, min=0,

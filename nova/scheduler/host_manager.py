@@ -1,160 +1,273 @@
-"""Host states and the choice among them.
+"""The scheduler's view of compute hosts beyond placement.
 
-Until placement lands, capacity is the compute nodes' records (total times
-allocation ratio, minus what the resource tracker reported used) plus the
-claims this scheduler made since the record was last written. The placement
-issue replaces this module's insides, not select_destinations' interface.
+Placement knows capacity; the filters also need each host's compute node
+record (hypervisor, the tracker's stats), its service (disabled, up) and
+its aggregates. Reading those for thousands of hosts per decision would
+cost more than the decision, so they are cached here and refreshed
+incrementally: only rows changed since the last read (``updated_at``), at
+most every ``[scheduler] host_info_refresh_seconds``, with a full re-read
+every few minutes to notice deleted rows. Aggregates (few rows) are read
+whole whenever a one-query signature of their tables (row counts, latest
+timestamps) changed, checked on every scheduler call.
+
+Instances this scheduler placed since a node's record was last written
+are counted in memory (``pending``), so back-to-back decisions see them.
 """
-import random
+import collections
+import datetime
+import threading
+import time
 
 from oslo_log import log as logging
+from oslo_serialization import jsonutils
+import sqlalchemy as sa
 
 from nova import context as nova_context
-from nova import exception
+from nova.db.main import models
+from nova.db import engines
 from nova import objects
 from nova.objects import base as objects_base
+from nova.scheduler import host_state
 
 LOG = logging.getLogger(__name__)
 
+_NODES = models.ComputeNode.__table__
+_SERVICES = models.Service.__table__
+_FULL_REFRESH_SECONDS = 300
+# Rows written during a read may carry an updated_at just before the
+# read's start: re-read a little overlap.
+_OVERLAP = datetime.timedelta(seconds=2)
 
-class HostState:
-    def __init__(self, node, cell_uuid):
-        self.cell_uuid = cell_uuid
-        self.host = node.host
-        self.nodename = node.hypervisor_hostname
-        self.uuid = node.uuid
-        self.claims = {}
-        self.update(node)
+_NODE_COLUMNS = (_NODES.c.uuid, _NODES.c.host, _NODES.c.hypervisor_hostname,
+                 _NODES.c.hypervisor_type, _NODES.c.hypervisor_version,
+                 _NODES.c.cpu_info, _NODES.c.supported_instances,
+                 _NODES.c.stats, _NODES.c.updated_at, _NODES.c.created_at,
+                 _NODES.c.deleted)
+_SERVICE_COLUMNS = (_SERVICES.c.host, _SERVICES.c.disabled,
+                    _SERVICES.c.forced_down, _SERVICES.c.last_seen_up,
+                    _SERVICES.c.updated_at, _SERVICES.c.created_at,
+                    _SERVICES.c.deleted)
 
-    def update(self, node):
-        """Take the node's record; drop claims it already accounts for."""
-        self.vcpus = node.vcpus * (node.cpu_allocation_ratio or 16.0)
-        self.memory_mb = node.memory_mb * (node.ram_allocation_ratio or 1.5)
-        self.disk_gb = node.local_gb * (node.disk_allocation_ratio or 1.0)
-        self.vcpus_used = node.vcpus_used or 0
-        self.memory_mb_used = node.memory_mb_used or 0
-        self.disk_gb_used = node.local_gb_used or 0
-        self.record_updated_at = node.updated_at or node.created_at
-        self.claims = {uuid: c for uuid, c in self.claims.items()
-                       if c[0] > self.record_updated_at}
 
-    def free(self):
-        claimed = [0, 0, 0]
-        for _, vcpus, ram, disk in self.claims.values():
-            claimed[0] += vcpus
-            claimed[1] += ram
-            claimed[2] += disk
-        return (self.vcpus - self.vcpus_used - claimed[0],
-                self.memory_mb - self.memory_mb_used - claimed[1],
-                self.disk_gb - self.disk_gb_used - claimed[2])
+def _changed_since(table, since):
+    stamp = sa.func.coalesce(table.c.updated_at, table.c.created_at)
+    return stamp >= since - _OVERLAP
 
-    def claim(self, instance_uuid, flavor, now):
-        self.claims[instance_uuid] = (now, flavor.vcpus, flavor.memory_mb,
-                                      flavor.root_gb + flavor.ephemeral_gb)
+
+def _json(text, default):
+    if not text:
+        return default
+    try:
+        return jsonutils.loads(text)
+    except ValueError:
+        return default
+
+
+class _CellCache:
+    def __init__(self, cell):
+        self.cell = cell
+        self.nodes = {}      # node uuid -> NodeInfo
+        self.services = {}   # host -> (disabled, forced_down, last_seen_up)
+        self.read_at = None  # DB time basis: our clock (naive UTC)
 
 
 class HostManager:
     def __init__(self, conf):
         self.conf = conf
-        self.states = {}
+        self._cells = {}
+        self._nodes = {}            # node uuid -> NodeInfo (all cells)
+        self._aggregates = []       # AggregateInfo
+        self._aggs_by_host = {}
+        self._aggregates_read = None   # signature of what we read
+        self._last_refresh = 0.0
+        self._last_full = 0.0
+        self._pending = collections.defaultdict(list)  # uuid -> [(t, io)]
+        self._lock = threading.Lock()
 
-    def _refresh(self, context):
-        """Read every cell's services and compute nodes (2 queries/cell)."""
-        seen = set()
-        down_time = self.conf.service_down_time
-        for cell in objects.CellMappingList.get_all(context):
-            if cell.is_cell0 or cell.disabled:
+    # -- refresh -------------------------------------------------------------
+
+    def refresh(self, context=None, force=False):
+        """Bring the caches up to date (cheap when little changed)."""
+        context = context or nova_context.get_admin_context()
+        now = time.monotonic()
+        with self._lock:
+            # An operator expects a host added to a zone to count at once:
+            # check the aggregates every time (one query when unchanged).
+            self._refresh_aggregates(context)
+            if not force and now - self._last_refresh < \
+                    self.conf.scheduler.host_info_refresh_seconds:
+                return
+            full = now - self._last_full > _FULL_REFRESH_SECONDS
+            self._refresh_cells(context, full)
+            self._last_refresh = now
+            if full:
+                self._last_full = now
+
+    def _refresh_cells(self, context, full):
+        cells = [c for c in objects.CellMappingList.get_all(context)
+                 if not c.is_cell0 and not c.disabled]
+        for uuid in set(self._cells) - {c.uuid for c in cells}:
+            del self._cells[uuid]
+        for cell in cells:
+            cache = self._cells.get(cell.uuid)
+            if cache is None or full:
+                cache = self._cells[cell.uuid] = _CellCache(cell)
+            self._refresh_cell(context, cache)
+        self._nodes = {u: n for c in self._cells.values()
+                       for u, n in c.nodes.items()}
+
+    def _refresh_cell(self, context, cache):
+        started = objects_base.naive(objects_base.now())
+        node_query = sa.select(*_NODE_COLUMNS)
+        service_query = sa.select(*_SERVICE_COLUMNS).where(
+            _SERVICES.c.binary == 'nova-compute')
+        if cache.read_at is not None:
+            node_query = node_query.where(
+                _changed_since(_NODES, cache.read_at))
+            service_query = service_query.where(
+                _changed_since(_SERVICES, cache.read_at))
+        with nova_context.target_cell(context, cache.cell) as cctxt:
+            with engines.main_reader(cctxt) as session:
+                nodes = session.execute(node_query).all()
+                services = session.execute(service_query).all()
+        for row in services:
+            if row.deleted:
+                cache.services.pop(row.host, None)
+            else:
+                cache.services[row.host] = (bool(row.disabled),
+                                            bool(row.forced_down),
+                                            row.last_seen_up)
+        for row in nodes:
+            if row.deleted:
+                cache.nodes.pop(row.uuid, None)
                 continue
-            with nova_context.target_cell(context, cell) as cctxt:
-                services = {s.host: s for s in objects.ServiceList.get_all(
-                    cctxt, binary='nova-compute')}
-                nodes = objects.ComputeNodeList.get_all(cctxt)
-            for node in nodes:
-                service = services.get(node.host)
-                if service is None or service.disabled or \
-                        not service.is_up(down_time):
-                    continue
-                key = (node.host, node.hypervisor_hostname)
-                seen.add(key)
-                state = self.states.get(key)
-                if state is None:
-                    self.states[key] = HostState(node, cell.uuid)
-                else:
-                    state.update(node)
-        for key in set(self.states) - seen:
-            del self.states[key]
+            cache.nodes[row.uuid] = host_state.NodeInfo(
+                uuid=row.uuid, host=row.host,
+                nodename=row.hypervisor_hostname,
+                cell_uuid=cache.cell.uuid,
+                hypervisor_type=row.hypervisor_type,
+                hypervisor_version=row.hypervisor_version,
+                cpu_info=row.cpu_info,
+                supported_instances=_json(row.supported_instances, []),
+                stats=_json(row.stats, {}),
+                record_updated_at=row.updated_at or row.created_at)
+        cache.read_at = started
 
-    def select(self, context, spec, instance_uuids, refresh=True):
-        """Selections for every instance, or NoValidHost for all of them
-        (a multi-create is placed whole or not at all)."""
-        if refresh:
-            self.refresh()
-        claimed = []
-        try:
-            return self._select(spec, instance_uuids, claimed)
-        except exception.NoValidHost:
-            for state, uuid in claimed:
-                state.claims.pop(uuid, None)
-            raise
+    def _aggregates_signature(self, context):
+        """Row counts and latest timestamps of the aggregate tables: any
+        create, delete or update changes it (one cheap query)."""
+        from nova.db.api import scheduling_models as sm
+        parts = []
+        for model in (sm.Aggregate, sm.AggregateHost, sm.AggregateMetadata):
+            table = model.__table__
+            parts.extend(sa.select(column).scalar_subquery() for column in (
+                sa.func.count(), sa.func.max(table.c.created_at),
+                sa.func.max(table.c.updated_at)))
+        with engines.api_reader(context) as session:
+            return tuple(session.execute(sa.select(*parts)).one())
 
-    def refresh(self):
-        self._refresh(nova_context.get_admin_context())
+    def _refresh_aggregates(self, context):
+        """All aggregates (few rows), re-read when their tables changed."""
+        agg_list = getattr(objects, 'AggregateList', None)
+        if agg_list is None:
+            return
+        signature = self._aggregates_signature(context)
+        if signature == self._aggregates_read:
+            return
+        self._aggregates_read = signature
+        aggregates = [host_state.AggregateInfo(
+            uuid=a.uuid, name=a.name, hosts=frozenset(a.hosts or ()),
+            metadata=dict(a.metadata or {}))
+            for a in agg_list.get_all(context)]
+        by_host = collections.defaultdict(list)
+        for agg in aggregates:
+            for host in agg.hosts:
+                by_host[host].append(agg)
+        self._aggregates = aggregates
+        self._aggs_by_host = dict(by_host)
 
-    def _select(self, spec, instance_uuids, claimed):
-        flavor = spec.flavor
-        need = (flavor.vcpus, flavor.memory_mb,
-                flavor.root_gb + flavor.ephemeral_gb)
-        now = objects_base.now()
-        alternates = self.conf.scheduler.max_attempts - 1
-        result = []
-        for uuid in instance_uuids:
-            fits = [s for s in self.states.values()
-                    if all(f >= n for f, n in zip(s.free(), need))
-                    and self._forced_ok(spec, s)]
-            if spec.availability_zone:
-                # Zones arrive with aggregates; until then all hosts are
-                # in the default zone "nova".
-                if spec.availability_zone != 'nova':
-                    fits = []
-            if not fits:
-                self._no_valid_host(flavor, len(self.states))
-            # Spread: most free RAM first, random among equals.
-            fits.sort(key=lambda s: (s.free()[1], random.random()),
-                      reverse=True)
-            subset = fits[:self.conf.filter_scheduler.host_subset_size]
-            chosen = random.choice(subset)
-            chosen.claim(uuid, flavor, now)
-            claimed.append((chosen, uuid))
-            others = [s for s in fits if s is not chosen][:alternates]
-            result.append([self._selection(s) for s in [chosen] + others])
-        return result
+    # -- what a decision reads --------------------------------------------
 
-    @staticmethod
-    def _forced_ok(spec, state):
-        """An admin may name the host and/or node (no alternates then)."""
-        if spec.force_hosts and state.host not in spec.force_hosts:
-            return False
-        if spec.force_nodes and state.nodename not in spec.force_nodes:
-            return False
-        return True
+    @property
+    def aggregates(self):
+        return list(self._aggregates)
 
-    @staticmethod
-    def _selection(state):
-        return objects.Selection(compute_node_uuid=state.uuid,
-                                 service_host=state.host,
-                                 nodename=state.nodename,
-                                 cell_uuid=state.cell_uuid,
-                                 limits=None, allocation_request=None,
-                                 allocation_request_version=None)
+    def aggregates_of(self, host):
+        return self._aggs_by_host.get(host, ())
 
-    def _no_valid_host(self, flavor, host_count):
-        if not host_count:
-            reason = 'There are no compute hosts up.'
-        else:
-            reason = ('There are not enough hosts available: no host has '
-                      '%d vCPU, %d MiB of RAM and %d GiB of disk free.'
-                      % (flavor.vcpus, flavor.memory_mb,
-                         flavor.root_gb + flavor.ephemeral_gb))
-        LOG.info('NoValidHost for flavor %s among %d hosts: %s',
-                 flavor.flavorid, host_count, reason)
-        raise exception.NoValidHost(reason=reason)
+    def node(self, uuid):
+        return self._nodes.get(uuid)
+
+    def host_count(self):
+        return len(self._nodes)
+
+    def host_names(self):
+        return [n.host for n in self._nodes.values()]
+
+    def nodes_matching(self, hosts, nodenames):
+        """Nodes of the given service hosts and/or node names."""
+        return [n for n in self._nodes.values()
+                if (not hosts or n.host in hosts) and
+                (not nodenames or n.nodename in nodenames)]
+
+    def service_of(self, node, now=None):
+        """(disabled, up) of the node's compute service."""
+        cache = self._cells.get(node.cell_uuid)
+        record = cache and cache.services.get(node.host)
+        if record is None:
+            return True, False
+        disabled, forced_down, last_seen_up = record
+        now = now or objects_base.naive(objects_base.now())
+        up = not forced_down and last_seen_up is not None and abs(
+            (now - objects_base.naive(last_seen_up)).total_seconds()
+        ) <= self.conf.service_down_time
+        return disabled, up
+
+    def host_states(self, context, candidates):
+        """HostStates for the candidates' root providers that are compute
+        nodes this scheduler knows (one per node, its first allocation
+        request)."""
+        summaries = candidates.provider_summaries
+        first = {}
+        for request in candidates.allocation_requests:
+            for rp_uuid in request['allocations']:
+                summary = summaries.get(rp_uuid) or {}
+                root = summary.get('root_provider_uuid') or rp_uuid
+                first.setdefault(root, request)
+                break
+        if any(uuid not in self._nodes for uuid in first):
+            # A compute reported to placement before we read its record.
+            self.refresh(context, force=True)
+        states = []
+        now = objects_base.naive(objects_base.now())
+        nodes, aggs, pending = self._nodes, self._aggs_by_host, self._pending
+        for root, request in first.items():
+            node = nodes.get(root)
+            if node is None:
+                continue
+            disabled, up = self.service_of(node, now)
+            states.append(host_state.HostState(
+                node, summaries.get(root) or {}, request,
+                aggregates=aggs.get(node.host, ()),
+                service_disabled=disabled, service_up=up,
+                pending=self._pending_counts(node) if root in pending
+                else (0, 0)))
+        return states
+
+    # -- instances placed but not yet in the node's record ------------------
+
+    def _pending_counts(self, node):
+        entries = self._pending.get(node.uuid)
+        if not entries:
+            return 0, 0
+        since = node.record_updated_at
+        if since is not None:
+            entries[:] = [e for e in entries
+                          if e > objects_base.naive(since)]
+        return len(entries), len(entries)
+
+    def placed(self, node_uuid):
+        """Count an instance placed on node_uuid until its record shows
+        it."""
+        self._pending[node_uuid].append(objects_base.naive(
+            objects_base.now()))

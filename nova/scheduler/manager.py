@@ -1,5 +1,7 @@
-"""nova-scheduler: picks hosts for instances."""
+"""nova-scheduler: picks hosts for instances and claims them in placement.
+"""
 import threading
+import time
 
 import oslo_messaging as messaging
 from oslo_log import log as logging
@@ -7,7 +9,7 @@ from oslo_log import log as logging
 from nova.compute import host_discovery
 from nova import context as nova_context
 from nova import exception
-from nova.scheduler import host_manager
+from nova.scheduler import scheduler
 
 LOG = logging.getLogger(__name__)
 
@@ -17,28 +19,33 @@ class SchedulerManager:
 
     def __init__(self, conf):
         self.conf = conf
-        self.host_manager = host_manager.HostManager(conf)
-        # Decisions are serialised so two requests never claim the same
-        # free resources; one decision is a few ms.
+        self.scheduler = scheduler.Scheduler(conf)
+        # One decision at a time in this process: its in-memory view of
+        # what it placed stays consistent. Placement's atomic claims keep
+        # several scheduler processes from overcommitting a host.
         self._lock = threading.Lock()
 
     @messaging.expected_exceptions(exception.NoValidHost)
     def select_destinations(self, context, request_spec, instance_uuids):
         with self._lock:
-            return self.host_manager.select(context, request_spec,
-                                            instance_uuids)
+            result = self.scheduler.select(
+                context, [(request_spec, instance_uuids)])[0]
+        if isinstance(result, exception.NoValidHost):
+            raise result
+        return result
 
     def select_many(self, context, requests):
-        results = []
+        started = time.monotonic()
         with self._lock:
-            self.host_manager.refresh()
-            for spec, instance_uuids in requests:
-                try:
-                    results.append(self.host_manager.select(
-                        context, spec, instance_uuids, refresh=False))
-                except exception.NoValidHost as exc:
-                    results.append({'error': exc.format_message()})
-        return results
+            results = self.scheduler.select(
+                context, [(spec, uuids) for spec, uuids in requests])
+        LOG.debug('Scheduled %d request(s), %d instance(s), in %.1f ms',
+                  len(requests), sum(len(u) for _, u in requests),
+                  (time.monotonic() - started) * 1000)
+        return [{'error': r.format_message(),
+                 'details': getattr(r, 'details', None)}
+                if isinstance(r, exception.NoValidHost) else r
+                for r in results]
 
     def periodic_tasks(self, context):
         interval = self.conf.scheduler.discover_hosts_in_cells_interval

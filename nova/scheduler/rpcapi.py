@@ -2,7 +2,10 @@
 
 1.0: select_destinations(request_spec, instance_uuids) -> [[Selection]]
      select_many(requests) -> one result per [request_spec, uuids] pair:
-     [[Selection]] or {'error': reason} when nothing can host it
+     [[Selection]] or {'error': reason, 'details': admin trace} when
+     nothing can host it. Selections are claimed in placement (the
+     instance uuid is the consumer); alternates carry their allocation
+     request, unclaimed.
 """
 import oslo_messaging as messaging
 
@@ -29,8 +32,9 @@ class SchedulerAPI:
         """Schedule several requests in one round trip.
 
         requests: [[RequestSpec, [instance_uuid, ...]], ...]. Returns one
-        item per request: the lists of Selections, or ``{'error': reason}``
-        for a request no host can take (the others are still placed).
+        item per request: the lists of Selections, or ``{'error': reason,
+        'details': trace}`` for a request no host can take (the others are
+        still placed; the reason is for the tenant, details for admins).
         """
         return rpc.call(self.client, context, 'select_many',
                         timeout=self.conf.long_rpc_timeout,
