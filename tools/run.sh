@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set up (once) and run nova-all, the whole controller in one process, with its
 # embedded default: API on 127.0.0.1:8774, SQLite under ./var, fake:// RPC,
-# fake virt driver, noauth2. Extra arguments go to nova-all
-# (e.g. --config-file etc/nova/nova.conf).
+# the libvirt driver when libvirtd answers (else the fake one), noauth2.
+# Extra arguments go to nova-all (e.g. --config-file etc/nova/nova.conf).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,5 +26,14 @@ ensure_install() {
 
 ensure_venv
 ensure_install
+
+# NOVA_LIBVIRT=1 ./tools/run.sh: install and start libvirt/QEMU first
+# (tools/libvirt/setup.sh, root) and libvirt-python; nova-all then boots
+# real guests (it picks libvirt whenever qemu:///system answers).
+if [[ ${NOVA_LIBVIRT:-0} == 1 ]]; then
+    bash tools/libvirt/setup.sh
+    .venv/bin/python -c 'import libvirt' 2>/dev/null ||
+        .venv/bin/python -m pip install -q -e '.[libvirt]'
+fi
 
 exec .venv/bin/nova-all "$@"
