@@ -25,6 +25,44 @@ EMBEDDED_DEFAULTS = {
     'periodic_interval': 10,
 }
 
+# nova-all alone (not the functional tests): the libvirt driver when
+# libvirtd answers on qemu:///system, else the fake one (choose_driver).
+# One host: a resize can only stay on it.
+NOVA_ALL_DEFAULTS = dict(EMBEDDED_DEFAULTS, compute_driver='auto',
+                         allow_resize_to_same_host=True)
+
+
+def libvirt_reachable(uri='qemu:///system'):
+    """(True, version) when libvirt-python is installed and uri answers,
+    else (False, why)."""
+    try:
+        import libvirt
+    except ImportError:
+        return False, 'libvirt-python is not installed'
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    try:
+        conn = libvirt.open(uri)
+    except libvirt.libvirtError as exc:
+        return False, str(exc)
+    try:
+        return True, '%s %s' % (conn.getType(), conn.getVersion())
+    finally:
+        conn.close()
+
+
+def choose_driver(conf):
+    """Resolve compute_driver = auto; print which driver nova-all uses."""
+    if conf.compute_driver != 'auto':
+        return conf.compute_driver
+    uri = conf.libvirt.connection_uri or 'qemu:///system'
+    ok, detail = libvirt_reachable(uri)
+    name = 'libvirt' if ok else 'fake'
+    conf.set_override('compute_driver', name)
+    print('nova-all: compute driver %s (%s: %s)' % (name, uri, detail),
+          flush=True)
+    LOG.info('compute driver %s (%s: %s)', name, uri, detail)
+    return name
+
 
 def _sqlite(path):
     return 'sqlite:///' + os.path.abspath(path)
@@ -121,6 +159,7 @@ def start(conf, computes=(), api=True, fast_schema=False):
 
 def start_compute(conf, host):
     """Start one compute service named host in this process."""
+    choose_driver(conf)
     previous = conf.host
     conf.set_override('host', host)
     try:

@@ -154,6 +154,74 @@ class InvalidImageRef(Invalid):
     msg_fmt = "Invalid image href %(image_href)s."
 
 
+# Image store and Image API v2 (images-store) ----------------------------
+
+class ImageForbidden(Forbidden):
+    msg_fmt = "You are not permitted to %(action)s image %(image_id)s."
+
+
+class ImageProtected(Forbidden):
+    msg_fmt = "Image %(image_id)s is protected and cannot be deleted."
+
+
+class ImageAttributeReadOnly(Forbidden):
+    msg_fmt = "Attribute '%(attribute)s' is read-only."
+
+
+class ImageAttributeReserved(Forbidden):
+    msg_fmt = "Attribute '%(attribute)s' is reserved."
+
+
+class ImageInvalid(Invalid):
+    msg_fmt = "Invalid image: %(reason)s"
+
+
+class ImageUnsupportedFormat(ImageInvalid):
+    msg_fmt = ("Invalid %(kind)s '%(value)s' for image. Accepted: "
+               "%(accepted)s.")
+
+
+class ImageDataMismatch(ImageInvalid):
+    msg_fmt = "Image %(image_id)s data rejected: %(reason)s"
+
+
+class ImageUploadIncomplete(ImageInvalid):
+    msg_fmt = ("Upload of image %(image_id)s ended early after %(received)d "
+               "bytes: %(reason)s")
+
+
+class ImageDeactivated(Forbidden):
+    msg_fmt = ("Image %(image_id)s has been deactivated; downloading its "
+               "data is prohibited.")
+
+
+class ImageNotQueued(Conflict):
+    msg_fmt = ("Image %(image_id)s is %(status)s; data can only be uploaded "
+               "to a queued image.")
+
+
+class ImageExists(Conflict):
+    msg_fmt = "Image with identifier %(image_id)s already exists."
+
+
+class ImageMemberNotFound(NotFound):
+    msg_fmt = "Project %(member)s is not a member of image %(image_id)s."
+
+
+class ImageMemberExists(Conflict):
+    msg_fmt = "Project %(member)s is already a member of image %(image_id)s."
+
+
+class ImageTooLarge(NovaException):
+    msg_fmt = "Image is larger than the %(limit)d bytes this store accepts."
+    code = 413
+    safe = True
+
+
+class ImageServiceUnavailable(ServiceUnavailable):
+    msg_fmt = "The image service is unavailable: %(reason)s"
+
+
 # Instances -------------------------------------------------------------
 
 class InstanceNotFound(NotFound):
@@ -302,3 +370,240 @@ class InstanceSpawnFailure(NovaException):
 class MarkerNotFound(Invalid):
     msg_fmt = "Marker %(marker)s could not be found."
     code = 400
+
+
+# Placement (nova/placement) ---------------------------------------------
+# ``error_code`` is the placement API's machine-readable ``code`` in its
+# error bodies (microversion 1.23); placement.undefined when absent.
+
+class PlacementConflict(Conflict):
+    error_code = 'placement.undefined'
+
+
+class ResourceProviderNotFound(NotFound):
+    msg_fmt = "No resource provider with uuid %(uuid)s found."
+    error_code = 'placement.resource_provider.not_found'
+
+
+class ResourceProviderExists(PlacementConflict):
+    msg_fmt = "Conflicting resource provider %(field)s %(value)s already " \
+        "exists."
+    error_code = 'placement.duplicate_name'
+
+
+class ResourceProviderInUse(PlacementConflict):
+    msg_fmt = "Unable to delete resource provider %(uuid)s: Resource " \
+        "provider has allocations."
+    error_code = 'placement.resource_provider.inuse'
+
+
+class CannotDeleteParentResourceProvider(PlacementConflict):
+    msg_fmt = "Unable to delete parent resource provider %(uuid)s: It has " \
+        "child resource providers."
+    error_code = 'placement.resource_provider.cannot_delete_parent'
+
+
+class ConcurrentUpdateDetected(PlacementConflict):
+    msg_fmt = "Another thread concurrently updated the data. Please " \
+        "retry your update"
+    error_code = 'placement.concurrent_update'
+
+
+class ResourceProviderGenerationConflict(ConcurrentUpdateDetected):
+    msg_fmt = "resource provider generation conflict: %(reason)s"
+
+
+class ConsumerGenerationConflict(ConcurrentUpdateDetected):
+    msg_fmt = "consumer generation conflict - %(reason)s"
+
+
+class InsufficientResources(PlacementConflict):
+    msg_fmt = "Unable to allocate inventory: %(reason)s"
+
+
+class InventoryInUse(PlacementConflict):
+    msg_fmt = "Inventory for '%(resource_classes)s' on resource provider " \
+        "'%(uuid)s' in use."
+    error_code = 'placement.inventory.inuse'
+
+
+class InventoryNotFound(NotFound):
+    msg_fmt = "No inventory of class %(resource_class)s found for " \
+        "resource provider %(uuid)s."
+
+
+class InvalidInventory(Invalid):
+    msg_fmt = "Unable to update inventory: %(reason)s"
+
+
+class ResourceClassNotFound(NotFound):
+    msg_fmt = "No such resource class %(name)s."
+
+
+class ResourceClassExists(PlacementConflict):
+    msg_fmt = "Resource class %(name)s already exists."
+    error_code = 'placement.duplicate_name'
+
+
+class ResourceClassInUse(PlacementConflict):
+    msg_fmt = "Unable to delete resource class %(name)s. It is in use " \
+        "in inventories."
+
+
+class ResourceClassCannotChangeStandard(Invalid):
+    msg_fmt = "Cannot update or delete standard resource class %(name)s."
+
+
+class TraitNotFound(NotFound):
+    msg_fmt = "No such trait(s): %(names)s."
+
+
+class TraitExists(PlacementConflict):
+    msg_fmt = "The Trait %(name)s already exists."
+
+
+class TraitInUse(PlacementConflict):
+    msg_fmt = "The trait %(name)s is in use by a resource provider."
+
+
+class TraitCannotDeleteStandard(Invalid):
+    msg_fmt = "Cannot delete standard trait %(name)s."
+
+
+class PlacementQueryError(Invalid):
+    """A bad query string; error_code set per instance."""
+    msg_fmt = "Invalid query string parameters: %(reason)s"
+    error_code = 'placement.query.bad_value'
+
+    def __init__(self, message=None, error_code=None, **kwargs):
+        super().__init__(message, **kwargs)
+        if error_code:
+            self.error_code = error_code
+
+
+# Server actions (engineer 7) -------------------------------------------
+
+class InstanceNotReady(Conflict):
+    msg_fmt = "Instance %(instance_id)s is not ready"
+
+
+class ActionNotSupported(Conflict):
+    msg_fmt = ("The %(capability)s action of instance %(instance_uuid)s is "
+               "not supported by the hypervisor driver of its host "
+               "(%(driver)s).")
+
+
+class ConsoleNotAvailable(NotFound):
+    msg_fmt = "Guest does not have a console available."
+
+
+class CannotResizeToSameFlavor(Invalid):
+    msg_fmt = "When resizing, instances must change flavor!"
+
+
+class CannotResizeDisk(Invalid):
+    msg_fmt = "Server disk was unable to be resized because: %(reason)s"
+
+
+class ResizeError(NovaException):
+    msg_fmt = "Resize error: %(reason)s"
+    safe = True
+
+
+class MigrationNotFound(NotFound):
+    msg_fmt = "Migration %(migration_id)s could not be found."
+
+
+class MigrationNotFoundByStatus(MigrationNotFound):
+    msg_fmt = ("Instance %(instance_id)s has no migration with status "
+               "%(status)s.")
+
+
+class InstanceFaultInjected(NovaException):
+    msg_fmt = "The fake driver was told to fail %(action)s of %(name)s."
+    safe = True
+
+
+# Images in the compute API: create checks, proxy, snapshots
+# (images-compute) ------------------------------------------------------
+
+class BootFromVolumeRequiredForZeroDiskFlavor(Forbidden):
+    msg_fmt = ("Only volume-backed servers are allowed for flavors with "
+               "zero disk.")
+
+
+class MissingImageRef(Invalid):
+    msg_fmt = "Missing imageRef attribute"
+
+
+class ImageMetadataLimitExceeded(Forbidden):
+    msg_fmt = "Image metadata limit exceeded"
+
+
+class ImageMetadataKeyNotFound(NotFound):
+    msg_fmt = "Invalid metadata key"
+
+
+
+# Server groups, host aggregates, availability zones
+# (scheduling-inputs) ---------------------------------------------------
+
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = "Instance group %(group_uuid)s could not be found."
+
+
+class InstanceGroupIdExists(Conflict):
+    msg_fmt = "Instance group %(group_uuid)s already exists."
+
+
+class AggregateNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s could not be found."
+
+
+class AggregateNameExists(Conflict):
+    msg_fmt = "Aggregate %(aggregate_name)s already exists."
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s has no host %(host)s."
+
+
+class AggregateHostExists(Conflict):
+    msg_fmt = "Aggregate %(aggregate_id)s already has host %(host)s."
+
+
+class InvalidAggregateAction(Invalid):
+    msg_fmt = ("Cannot perform action '%(action)s' on aggregate "
+               "%(aggregate_id)s. Reason: %(reason)s.")
+
+
+class AggregateHostZoneConflict(Conflict):
+    msg_fmt = ("Cannot add host to aggregate %(aggregate_id)s. Reason: One "
+               "or more hosts already in availability zone(s) %(zones)s.")
+
+
+class InvalidAvailabilityZone(Invalid):
+    msg_fmt = "The requested availability zone is not available"
+
+
+# libvirt driver (nova/virt/libvirt, engineer 8) -------------------------
+
+
+class HypervisorUnavailable(NovaException):
+    msg_fmt = "Connection to the hypervisor %(host)s failed: %(reason)s"
+
+
+class LibvirtGuestError(NovaException):
+    msg_fmt = "libvirt could not %(action)s instance %(instance_uuid)s: " \
+              "%(reason)s"
+
+
+class DiskOperationFailed(NovaException):
+    msg_fmt = "Disk operation failed: %(reason)s"
+
+
+class AggregateImageCacheNotSupported(NovaException):
+    msg_fmt = ("Caching images on the hosts of an aggregate is not "
+               "supported by this cloud yet.")
+    code = 501
+    safe = True

@@ -11,9 +11,12 @@ LOG = logging.getLogger(__name__)
 
 
 class Server:
-    def __init__(self, app, host, port, threads=16):
+    def __init__(self, app, host, port, threads=16, name='nova-api'):
+        # Bodies are streamed both ways: cheroot hands the app a reader of
+        # the socket (wsgi.input) and writes each chunk the app yields.
         self._server = wsgi.Server((host, port), app, numthreads=threads,
-                                   server_name='nova-api')
+                                   server_name=name)
+        self.name = name
         self._thread = None
 
     @property
@@ -25,7 +28,8 @@ class Server:
         self._thread = threading.Thread(target=self._server.serve,
                                         daemon=True, name='wsgi')
         self._thread.start()
-        LOG.info('nova-api listening on %s:%s', *self._server.bind_addr[:2])
+        LOG.info('%s listening on %s:%s', self.name,
+                 *self._server.bind_addr[:2])
 
     def stop(self):
         self._server.stop()

@@ -22,7 +22,7 @@ import webob
 
 from nova.api.compute import versions
 from nova.api import microversion
-from nova.api.image import images
+from nova.api.image import router as image_router
 from nova.api import router
 from nova.api import wsgi
 from nova import context as nova_context
@@ -73,6 +73,14 @@ class Services:
             from nova.compute import api as compute_api
             self._compute_api = compute_api.API(self.conf)
         return self._compute_api
+
+    @property
+    def aggregate_api(self):
+        # Host aggregates and their placement mirror (os-aggregates).
+        if getattr(self, '_aggregate_api', None) is None:
+            from nova.compute import aggregates
+            self._aggregate_api = aggregates.AggregateAPI(self.conf)
+        return self._aggregate_api
 
 
 class RequestId:
@@ -231,10 +239,11 @@ class Root:
     Another API (placement) mounts here as one more prefix.
     """
 
-    def __init__(self, services, compute_app, image_app):
+    def __init__(self, services, compute_app, image_app, placement_app=None):
         self.services = services
         self.compute_app = compute_app
         self.image_app = image_app
+        self.placement_app = placement_app
 
     def __call__(self, environ, start_response):
         environ['nova.services'] = self.services
@@ -250,6 +259,11 @@ class Root:
         if path == '/image' or path.startswith('/image/'):
             req.path_info_pop()
             return self.image_app(environ, start_response)
+        if self.placement_app is not None and (
+                path == '/placement' or path.startswith('/placement/')):
+            # Placement answers with its own error bodies and auth.
+            req.path_info_pop()
+            return self.placement_app(environ, start_response)
         if path == '/v2.1' or path.startswith('/v2.1/'):
             req.path_info_pop()
             if req.path_info in ('', '/'):
@@ -270,5 +284,7 @@ def loadapp(conf):
     objects.register_all()
     services = Services(conf)
     compute_app = _authenticated(conf, ComputeAPI())
-    image_app = _authenticated(conf, images.app)
-    return RequestId(Faults(Root(services, compute_app, image_app)))
+    image_app = image_router.mounted(_authenticated(conf, image_router.app))
+    from nova.placement import app as placement_app
+    return RequestId(Faults(Root(services, compute_app, image_app,
+                                 placement_app.build(conf))))

@@ -2,15 +2,22 @@
 
 Each row is a path template and its methods; a method maps to a handler,
 or to ``(handler, min_version)`` when the call appeared in a later
-microversion. Every path is also served under ``/{project_id}`` (the URL
-form used before 2.18). A path that matches no row is a 404, a known path
-with another method a 405 carrying ``Allow``, a call below its minimum
-microversion a 404.
+microversion, or ``(handler, min_version, max_version)`` when a later
+one removed it (the proxy APIs). Every path is also served under
+``/{project_id}`` (the URL form used before 2.18). A path that matches no
+row is a 404, a known path with another method a 405 carrying ``Allow``, a
+call outside its microversions a 404.
 """
 import routes
 
+from nova.api.compute import aggregates
+from nova.api.compute import availability_zones
 from nova.api.compute import flavor_extra_specs
 from nova.api.compute import flavors
+from nova.api.compute import image_metadata
+from nova.api.compute import images
+from nova.api.compute import server_actions
+from nova.api.compute import server_groups
 from nova.api.compute import servers
 from nova.api.compute import services
 from nova.api import microversion
@@ -35,7 +42,36 @@ ROUTES = [
     ('/servers/detail', {'GET': servers.detail}),
     ('/servers/{server_id}', {'GET': servers.show,
                               'DELETE': servers.delete}),
+    ('/servers/{server_id}/action', {'POST': server_actions.action}),
     ('/os-services', {'GET': services.index}),
+    ('/os-services/{service_id}', {'PUT': services.update}),
+    ('/os-server-groups', {'GET': server_groups.index,
+                           'POST': server_groups.create}),
+    ('/os-server-groups/{server_group_id}', {
+        'GET': server_groups.show, 'DELETE': server_groups.delete}),
+    ('/os-aggregates', {'GET': aggregates.index,
+                        'POST': aggregates.create}),
+    ('/os-aggregates/{aggregate_id}', {'GET': aggregates.show,
+                                       'PUT': aggregates.update,
+                                       'DELETE': aggregates.delete}),
+    ('/os-aggregates/{aggregate_id}/action', {'POST': aggregates.action}),
+    ('/os-aggregates/{aggregate_id}/images', {
+        'POST': (aggregates.cache_images, (2, 81))}),
+    ('/os-availability-zone', {'GET': availability_zones.index}),
+    ('/os-availability-zone/detail', {'GET': availability_zones.detail}),
+    # Image proxy APIs: gone (404) after 2.35, image metadata after 2.38.
+    ('/images', {'GET': images.proxy(images.index)}),
+    ('/images/detail', {'GET': images.proxy(images.detail)}),
+    ('/images/{image_id}', {'GET': images.proxy(images.show),
+                            'DELETE': images.proxy(images.delete)}),
+    ('/images/{image_id}/metadata', {
+        'GET': image_metadata.proxy(image_metadata.index),
+        'POST': image_metadata.proxy(image_metadata.create),
+        'PUT': image_metadata.proxy(image_metadata.update_all)}),
+    ('/images/{image_id}/metadata/{key}', {
+        'GET': image_metadata.proxy(image_metadata.show),
+        'PUT': image_metadata.proxy(image_metadata.update),
+        'DELETE': image_metadata.proxy(image_metadata.delete)}),
 ]
 
 
@@ -52,9 +88,11 @@ class NoSuchRoute(exception.NotFound):
 def _handlers(methods):
     table = {}
     for method, entry in methods.items():
-        handler, min_version = (entry if isinstance(entry, tuple)
-                                else (entry, microversion.MIN_VERSION))
-        table[method] = (handler, min_version)
+        entry = entry if isinstance(entry, tuple) else (entry,)
+        handler = entry[0]
+        min_version = entry[1] if len(entry) > 1 else microversion.MIN_VERSION
+        max_version = entry[2] if len(entry) > 2 else microversion.MAX_VERSION
+        table[method] = (handler, min_version, max_version)
     return table
 
 
@@ -89,8 +127,8 @@ class Router:
             error = MethodNotAllowed(method=req.method)
             error.headers = {'Allow': ', '.join(sorted(table))}
             raise error
-        handler, min_version = entry
-        if req.api_version < min_version:
+        handler, min_version, max_version = entry
+        if not min_version <= req.api_version <= max_version:
             raise exception.VersionNotFoundForAPIMethod(
                 version=microversion.fmt(req.api_version))
         project_id = match.pop('project_id', None)

@@ -4,6 +4,6 @@ from nova import embedded
 
 
 def main():
-    conf = common.prepare('nova-all', overrides=embedded.EMBEDDED_DEFAULTS)
+    conf = common.prepare('nova-all', overrides=embedded.NOVA_ALL_DEFAULTS)
     stack = embedded.start(conf)
     common.wait_for_signal([stack.stop])

@@ -314,6 +314,11 @@ COMMANDS = {
 }
 
 
+# nova-manage placement (heal_allocations, audit, sync_aggregates).
+from nova.cmd import manage_placement  # noqa: E402
+COMMANDS['placement'] = manage_placement.COMMANDS
+
+
 def _dest(flags, kwargs):
     return kwargs.get('dest') or flags[0].lstrip('-').replace('-', '_')
 

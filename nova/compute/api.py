@@ -7,9 +7,13 @@ cell database) and the casts to the conductor and computes.
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
+from nova.compute import image_props
 from nova.compute import instance_list
 from nova.compute import rpcapi as compute_rpcapi
+from nova.compute import scheduling_inputs
 from nova.compute import service_status
+from nova.compute import snapshot
+from nova.compute import states
 from nova.conductor import rpcapi as conductor_rpcapi
 from nova import context as nova_context
 from nova import exception
@@ -89,23 +93,17 @@ class API:
 
     # -- create ------------------------------------------------------------
 
-    def _checked_image(self, context, image_href, flavor):
+    def _checked_image(self, context, image_href, flavor,
+                       block_device_mapping=None, zero_disk_allowed=True):
+        """The image of a create, checked against the flavor
+        (nova.compute.image_props); ``{}`` for a boot from volume."""
         if not image_href:
-            raise exception.InvalidImageRef(image_href=image_href)
-        image = self.image_api.get(context, image_href)
-        if image['status'] != 'active':
-            raise exception.ImageNotActive(image_id=image_href)
-        if flavor.memory_mb < image['min_ram']:
-            raise exception.FlavorMemoryTooSmall()
-        root_bytes = flavor.root_gb * GiB
-        if root_bytes:
-            if image['size'] > root_bytes:
-                raise exception.FlavorDiskSmallerThanImage(
-                    flavor_size=root_bytes, image_size=image['size'])
-            if image['min_disk'] * GiB > root_bytes:
-                raise exception.FlavorDiskSmallerThanMinDisk(
-                    flavor_size=root_bytes,
-                    image_min_disk=image['min_disk'] * GiB)
+            if block_device_mapping:
+                return {}
+            raise exception.MissingImageRef()
+        image = self.image_api.get(context,
+                                   image_props.image_id_of(image_href))
+        image_props.check_image_for_flavor(image, flavor, zero_disk_allowed)
         return image
 
     def create(self, context, flavor, image_href, name, description=None,
@@ -116,7 +114,8 @@ class API:
                auto_disk_config=None, requested_networks=None,
                security_groups=None, block_device_mapping=None, tags=None,
                trusted_certs=None, requested_host=None,
-               requested_hypervisor_hostname=None, injected_files=None):
+               requested_hypervisor_hostname=None, injected_files=None,
+               zero_disk_allowed=True):
         """Accept a (multi-)create; return (instances, reservation_id).
 
         instances are Instance objects (uuid, display_name, vm_state
@@ -126,7 +125,8 @@ class API:
         in one API-database transaction, then one cast goes to the
         conductor.
         """
-        image = self._checked_image(context, image_href, flavor)
+        image = self._checked_image(context, image_href, flavor,
+                                    block_device_mapping, zero_disk_allowed)
         if flavor.disabled:
             raise exception.FlavorNotFound(flavor_id=flavor.flavorid)
         _refuse_unsupported(requested_networks, security_groups,
@@ -135,6 +135,10 @@ class API:
                             tags, trusted_certs, injected_files)
         availability_zone, force_host, force_node = _parse_zone(
             availability_zone)
+        availability_zone = scheduling_inputs.checked_zone(
+            context, self.conf, availability_zone, self.get_services)
+        scheduling_inputs.check_hints(scheduler_hints)
+        group = scheduling_inputs.requested_group(context, scheduler_hints)
         force_host = requested_host or force_host
         force_node = requested_hypervisor_hostname or force_node
         count = max_count or min_count or 1
@@ -155,9 +159,9 @@ class API:
                 root_gb=flavor.root_gb, ephemeral_gb=flavor.ephemeral_gb,
                 instance_type_id=flavor.id, flavor=flavor,
                 old_flavor=None, new_flavor=None,
-                metadata=dict(metadata or {}), system_metadata={
-                    'image_' + k: str(v) for k, v in
-                    image['properties'].items()},
+                metadata=dict(metadata or {}),
+                system_metadata=image_props.system_metadata(image, flavor)
+                if image else {},
                 reservation_id=reservation_id, launch_index=index,
                 availability_zone=availability_zone, key_name=key_name,
                 user_data=user_data, access_ip_v4=access_ip_v4,
@@ -167,20 +171,29 @@ class API:
                 auto_disk_config=bool(auto_disk_config),
                 created_at=objects.base.now(), updated_at=None,
                 launched_at=None, terminated_at=None, deleted=False,
-                host=None, node=None, os_type=image['properties'].get(
-                    'os_type'))
+                host=None, node=None, os_type=image.get(
+                    'properties', {}).get('os_type'))
             instances.append(instance)
             specs.append(objects.RequestSpec(
                 instance_uuid=instance.uuid, project_id=context.project_id,
                 user_id=context.user_id, flavor=flavor, image_id=image_href,
-                image_properties={k: str(v) for k, v in
-                                  image['properties'].items()},
+                image_properties=image_props.request_spec_properties(
+                    image),
                 num_instances=count, availability_zone=availability_zone,
                 scheduler_hints=scheduler_hints or {}, ignore_hosts=None,
                 force_hosts=[force_host] if force_host else None,
                 force_nodes=[force_node] if force_node else None,
                 is_bfv=False))
-        build_request_obj.create_build_records(context, instances, specs)
+        uuids = [i.uuid for i in instances]
+        if group is not None:
+            group = scheduling_inputs.join_group(context, group, uuids)
+        for spec in specs:
+            spec.instance_group = group
+        try:
+            build_request_obj.create_build_records(context, instances, specs)
+        except Exception:
+            scheduling_inputs.leave_group(context, group, uuids)
+            raise
         self.compute_task_api.schedule_and_build_instances(
             context, [i.uuid for i in instances], image)
         return instances, reservation_id
@@ -249,6 +262,163 @@ class API:
             expected_attrs=(['metadata', 'fault'] if expected_attrs is None
                             else expected_attrs))
 
+    # -- snapshots (createImage) -------------------------------------------
+
+    def snapshot(self, context, instance, name, extra_properties=None):
+        """Start a snapshot of instance (nova.compute.snapshot); return
+        the queued image. 409 unless the state table allows it."""
+        mapping = getattr(instance, '_mapping', None)
+        if mapping is None:
+            mapping, _ = self._locate(context, instance.uuid)
+        if mapping.cell_mapping is None:
+            raise exception.InstanceInvalidState(
+                method='createImage', instance_uuid=instance.uuid,
+                attr='vm_state', state=instance.vm_state)
+        with nova_context.target_cell(context,
+                                      mapping.cell_mapping) as cctxt:
+            return snapshot.start(context, cctxt, instance, name,
+                                  extra_properties, self.image_api,
+                                  self.compute_rpcapi)
+
+    # -- server actions (nova.compute.states holds the table) ---------------
+
+    def _action_target(self, context, instance, name, need_host=True):
+        """The cell context of an action on instance; refuses a locked
+        instance (409 unless admin), a state the table forbids (409) and,
+        when need_host, an instance without a host (409 not ready)."""
+        if instance.locked and not context.is_admin:
+            raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+        mapping = getattr(instance, '_mapping', None)
+        if mapping is None:
+            mapping, _ = self._locate(context, instance.uuid)
+        # The table first (a building server is refused here), then the
+        # host: a server that never got one has nobody to act.
+        states.rule_for(name).check(instance)
+        if need_host and not instance.host:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        return nova_context.target_cell(context, mapping.cell_mapping)
+
+    def _simple_action(self, context, instance, name, cast, **cast_args):
+        with self._action_target(context, instance, name) as cctxt:
+            instance._context = cctxt
+            states.begin(cctxt, instance, name)
+            cast(cctxt, instance, **cast_args)
+
+    def reboot(self, context, instance, reboot_type):
+        """SOFT or HARD reboot (Nova's ALLOW_*_REBOOT rules)."""
+        name = 'reboot' if reboot_type == 'SOFT' else 'reboot_hard'
+        self._simple_action(context, instance, name,
+                            self.compute_rpcapi.reboot_instance,
+                            reboot_type=reboot_type)
+
+    def stop(self, context, instance, clean_shutdown=True):
+        self._simple_action(context, instance, 'stop',
+                            self.compute_rpcapi.stop_instance,
+                            clean_shutdown=clean_shutdown)
+
+    def start(self, context, instance):
+        self._simple_action(context, instance, 'start',
+                            self.compute_rpcapi.start_instance)
+
+    def pause(self, context, instance):
+        self._simple_action(context, instance, 'pause',
+                            self.compute_rpcapi.pause_instance)
+
+    def unpause(self, context, instance):
+        self._simple_action(context, instance, 'unpause',
+                            self.compute_rpcapi.unpause_instance)
+
+    def suspend(self, context, instance):
+        self._simple_action(context, instance, 'suspend',
+                            self.compute_rpcapi.suspend_instance)
+
+    def resume(self, context, instance):
+        self._simple_action(context, instance, 'resume',
+                            self.compute_rpcapi.resume_instance)
+
+    def rescue(self, context, instance, rescue_password,
+               rescue_image_ref=None):
+        """Boot from rescue_image_ref (default: the instance's image)."""
+        image_ref = rescue_image_ref or instance.image_ref
+        image = self.image_api.get(context, image_ref) if image_ref else {}
+        self._simple_action(context, instance, 'rescue',
+                            self.compute_rpcapi.rescue_instance,
+                            rescue_password=rescue_password, image=image)
+
+    def unrescue(self, context, instance):
+        self._simple_action(context, instance, 'unrescue',
+                            self.compute_rpcapi.unrescue_instance)
+
+    def get_console_output(self, context, instance, tail_length=None):
+        """The console text from the host (a call with a timeout)."""
+        if instance.task_state in states.CONSOLE_REFUSED_TASK_STATES:
+            raise exception.InstanceInvalidState(
+                method='get_console_output', instance_uuid=instance.uuid,
+                attr='task_state', state=instance.task_state)
+        if not instance.host:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        return self.compute_rpcapi.get_console_output(
+            context, instance, tail_length,
+            timeout=self.conf.console_output_timeout)
+
+    def resize(self, context, instance, flavor):
+        """Start a resize to flavor; the conductor schedules it."""
+        if flavor.id == instance.flavor.id:
+            raise exception.CannotResizeToSameFlavor()
+        if flavor.disabled:
+            raise exception.Invalid('Unable to locate requested flavor.')
+        if not flavor.root_gb and instance.flavor.root_gb:
+            raise exception.CannotResizeDisk(
+                reason='Resize to zero disk flavor is not allowed.')
+        image = self._image_or_empty(context, instance.image_ref)
+        with self._action_target(context, instance, 'resize') as cctxt:
+            instance._context = cctxt
+            states.begin(cctxt, instance, 'resize')
+            self.compute_task_api.migrate_server(cctxt, instance, flavor,
+                                                 image)
+
+    def _image_or_empty(self, context, image_ref):
+        try:
+            return self.image_api.get(context, image_ref) if image_ref \
+                else {}
+        except exception.ImageNotFound:
+            return {}  # a deleted image does not stop a resize
+
+    def confirm_resize(self, context, instance):
+        self._resize_decision(context, instance, 'confirm_resize',
+                              'confirming',
+                              self.compute_rpcapi.confirm_resize)
+
+    def revert_resize(self, context, instance):
+        self._resize_decision(context, instance, 'revert_resize',
+                              'reverting', self.compute_rpcapi.revert_resize)
+
+    def _confirm_resize_on_delete(self, cctxt, instance):
+        """A server deleted in VERIFY_RESIZE: confirm first, as Nova does,
+        so the source host's guest and allocation go too."""
+        try:
+            migration = objects.Migration.get_by_instance_and_status(
+                cctxt, instance.uuid, 'finished')
+        except exception.MigrationNotFound:
+            return
+        migration.status = 'confirming'
+        migration.save()
+        self.compute_rpcapi.confirm_resize(cctxt, instance, migration)
+
+    def _resize_decision(self, context, instance, name, status, cast):
+        with self._action_target(context, instance, name) as cctxt:
+            instance._context = cctxt
+            states.rule_for(name).check(instance)
+            try:
+                migration = objects.Migration.get_by_instance_and_status(
+                    cctxt, instance.uuid, 'finished')
+            except exception.MigrationNotFound:
+                raise exception.Invalid('Instance has not been resized.')
+            states.begin(cctxt, instance, name)
+            migration.status = status
+            migration.save()
+            cast(cctxt, instance, migration)
+
     # -- services ----------------------------------------------------------
 
     def get_services(self, context, host=None, binary=None):
@@ -261,6 +431,26 @@ class API:
                 result.extend(objects.ServiceList.get_all(
                     cctxt, binary=binary, host=host))
         return result
+
+    def find_service(self, context, uuid=None, host=None, binary=None):
+        """The service with this uuid, or this host and binary, in any
+        cell; ServiceNotFound if none."""
+        for service in self.get_services(context, host=host, binary=binary):
+            if uuid is None or service.uuid == uuid:
+                return service
+        raise exception.ServiceNotFound(service_id=uuid or host)
+
+    def update_service(self, context, service, **values):
+        """Save disabled/disabled_reason/forced_down on the service.
+
+        A compute's resource tracker turns ``disabled`` into the
+        COMPUTE_STATUS_DISABLED trait on its next report; the scheduler's
+        ComputeFilter reads the service records, so it acts at once.
+        """
+        for name, value in values.items():
+            setattr(service, name, value)
+        service.save()
+        return service
 
     # -- delete ------------------------------------------------------------
 
@@ -303,6 +493,8 @@ class API:
             instance.save(expected_task_state=_DELETABLE_TASK_STATES)
         except exception.UnexpectedDeletingTaskStateError:
             return
+        if instance.vm_state == fields.VMState.RESIZED:
+            self._confirm_resize_on_delete(cctxt, instance)
         if self.hosts_up.is_up(cctxt, instance.host):
             self.compute_rpcapi.terminate_instance(cctxt, instance)
         else:
@@ -311,3 +503,5 @@ class API:
             LOG.warning('Compute %s is down; deleting %s locally',
                         instance.host, instance.uuid)
             instance.destroy()
+            # Its host cannot free its placement allocation: we do.
+            self.compute_task_api.free_allocations(cctxt, [instance.uuid])

@@ -1,6 +1,14 @@
 """Client side of the compute RPC API (topic ``compute``, server = host).
 
-1.0: build_and_run_instance(instance, node, image), terminate_instance(instance)
+No release has shipped yet, so everything below is version 1.0, the first
+release's interface; later changes bump the version and add a line here.
+
+1.0: build_and_run_instance(instance, node, image, alternates=None),
+     terminate_instance(instance), snapshot_instance(instance, image_id),
+     server actions: reboot_instance, stop_instance, start_instance, pause_instance, unpause_instance,
+     suspend_instance, resume_instance, rescue_instance, unrescue_instance,
+     get_console_output (a call), prep_resize, resize_instance,
+     finish_resize, confirm_resize, revert_resize, finish_revert_resize
 """
 import oslo_messaging as messaging
 
@@ -14,11 +22,97 @@ class ComputeAPI:
         self.client = rpc.get_client(
             conf, messaging.Target(topic=TOPIC, version='1.0'))
 
-    def build_and_run_instance(self, context, instance, host, node, image):
+    def build_and_run_instance(self, context, instance, host, node, image,
+                               alternates=None):
+        # alternates (Selections): where the conductor may reschedule a
+        # failed build; sent only when there are any.
+        kwargs = {'alternates': alternates} if alternates else {}
         self.client.prepare(server=host, version='1.0').cast(
             context, 'build_and_run_instance', instance=instance, node=node,
-            image=image)
+            image=image, **kwargs)
 
     def terminate_instance(self, context, instance):
         self.client.prepare(server=instance.host, version='1.0').cast(
             context, 'terminate_instance', instance=instance)
+
+    def snapshot_instance(self, context, instance, image_id):
+        self.client.prepare(server=instance.host, version='1.0').cast(
+            context, 'snapshot_instance', instance=instance,
+            image_id=image_id)
+
+    # -- server actions: casts to the instance's host, one call ------------
+
+    def _cast(self, context, host, method, **kwargs):
+        self.client.prepare(server=host, version='1.0').cast(
+            context, method, **kwargs)
+
+    def reboot_instance(self, context, instance, reboot_type):
+        self._cast(context, instance.host, 'reboot_instance',
+                   instance=instance, reboot_type=reboot_type)
+
+    def stop_instance(self, context, instance, clean_shutdown=True):
+        self._cast(context, instance.host, 'stop_instance', instance=instance,
+                   clean_shutdown=clean_shutdown)
+
+    def start_instance(self, context, instance):
+        self._cast(context, instance.host, 'start_instance',
+                   instance=instance)
+
+    def pause_instance(self, context, instance):
+        self._cast(context, instance.host, 'pause_instance',
+                   instance=instance)
+
+    def unpause_instance(self, context, instance):
+        self._cast(context, instance.host, 'unpause_instance',
+                   instance=instance)
+
+    def suspend_instance(self, context, instance):
+        self._cast(context, instance.host, 'suspend_instance',
+                   instance=instance)
+
+    def resume_instance(self, context, instance):
+        self._cast(context, instance.host, 'resume_instance',
+                   instance=instance)
+
+    def rescue_instance(self, context, instance, rescue_password, image):
+        self._cast(context, instance.host, 'rescue_instance',
+                   instance=instance, rescue_password=rescue_password,
+                   image=image)
+
+    def unrescue_instance(self, context, instance):
+        self._cast(context, instance.host, 'unrescue_instance',
+                   instance=instance)
+
+    def get_console_output(self, context, instance, tail_length, timeout):
+        """The console text; RPCTimeout (503) after timeout seconds."""
+        return rpc.call(self.client.prepare(server=instance.host,
+                                            version='1.0'),
+                        context, 'get_console_output', timeout=timeout,
+                        service='nova-compute', instance=instance,
+                        tail_length=tail_length)
+
+    def prep_resize(self, context, instance, flavor, migration, image, host):
+        self._cast(context, host, 'prep_resize', instance=instance,
+                   flavor=flavor, migration=migration, image=image)
+
+    def resize_instance(self, context, instance, migration, flavor, image):
+        self._cast(context, migration.source_compute, 'resize_instance',
+                   instance=instance, migration=migration, flavor=flavor,
+                   image=image)
+
+    def finish_resize(self, context, instance, migration, disk_info, image):
+        self._cast(context, migration.dest_compute, 'finish_resize',
+                   instance=instance, migration=migration,
+                   disk_info=disk_info, image=image)
+
+    def confirm_resize(self, context, instance, migration):
+        self._cast(context, migration.source_compute, 'confirm_resize',
+                   instance=instance, migration=migration)
+
+    def revert_resize(self, context, instance, migration):
+        self._cast(context, migration.dest_compute, 'revert_resize',
+                   instance=instance, migration=migration)
+
+    def finish_revert_resize(self, context, instance, migration):
+        self._cast(context, migration.source_compute, 'finish_revert_resize',
+                   instance=instance, migration=migration)

@@ -3,6 +3,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova.conductor import build
+from nova.conductor import resize
 from nova import exception
 from nova.objects import base as objects_base
 
@@ -63,10 +64,39 @@ class ComputeTaskManager:
 
     def __init__(self, conf):
         self.conf = conf
-        self._builds = build.BuildQueue(build.Builder(conf))
+        self._builder = build.Builder(conf)
+        self._builds = build.BuildQueue(self._builder)
+        self._resizer = resize.Resizer(conf)
 
     def schedule_and_build_instances(self, context, instance_uuids, image):
         self._builds.put(build.BuildOrder(context, instance_uuids, image))
+
+    # Placement for computes (engineer 3): they have no database.
+    def update_provider(self, context, uuid, name, inventories, traits):
+        return build.update_provider(self._builder.placement, context, uuid,
+                                     name, inventories, traits)
+
+    def free_allocations(self, context, instance_uuids):
+        self._builder.placement.delete_allocations(context, instance_uuids)
+
+    def build_failed(self, context, instance_uuid, host, alternates, image,
+                     message, details):
+        build.Rescheduler(self._builder).reschedule(
+            context, instance_uuid, host, alternates, image, message,
+            details)
+
+    # Resize (nova.conductor.resize): a cast from nova-api, two calls from
+    # computes, since only the conductor reaches placement.
+    def migrate_server(self, context, instance, flavor, image):
+        self._resizer.migrate_server(context, instance, flavor, image)
+
+    @messaging.expected_exceptions(exception.NovaException)
+    def revert_resize_allocations(self, context, migration):
+        self._resizer.revert_allocations(context, migration)
+
+    @messaging.expected_exceptions(exception.NovaException)
+    def confirm_resize_allocations(self, context, migration):
+        self._resizer.confirm_allocations(context, migration)
 
     def cleanup_host(self):
         self._builds.stop()

@@ -8,6 +8,14 @@ Two interfaces on the ``conductor`` topic:
   1.0: schedule_and_build_instances(instance_uuids, image). The build
   requests and request specs are in the API database already; sending
   uuids keeps the cast small and the API from serialising them twice.
+  Also 1.0 (no release has shipped yet, so the first release's 1.0 is
+  all of this): migrate_server(instance, flavor, image) (cast from
+  nova-api); revert_resize_allocations(migration) and
+  confirm_resize_allocations(migration) (calls from computes);
+  update_provider(uuid, name, inventories, traits) (call from a compute's
+  resource tracker); free_allocations(instance_uuids) and
+  build_failed(instance_uuid, host, alternates, image, message, details)
+  (casts from computes).
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -74,3 +82,44 @@ class ComputeTaskAPI:
         self.client.prepare(version='1.0').cast(
             context, 'schedule_and_build_instances',
             instance_uuids=instance_uuids, image=image)
+
+    def migrate_server(self, context, instance, flavor, image):
+        """Schedule a resize of instance to flavor (see conductor.resize)."""
+        self.client.prepare(version='1.0').cast(
+            context, 'migrate_server', instance=instance, flavor=flavor,
+            image=image)
+
+    def revert_resize_allocations(self, context, migration):
+        rpc.call(self.client.prepare(version='1.0'), context,
+                 'revert_resize_allocations', service='nova-conductor',
+                 migration=migration)
+
+    def confirm_resize_allocations(self, context, migration):
+        rpc.call(self.client.prepare(version='1.0'), context,
+                 'confirm_resize_allocations', service='nova-conductor',
+                 migration=migration)
+
+    # -- placement on behalf of computes (engineer 3) ----------------------
+
+    def update_provider(self, context, uuid, name, inventories, traits):
+        """Make placement's provider uuid exactly this view (a call:
+        the tracker re-sends until it succeeds). Returns its generation."""
+        return rpc.call(self.client.prepare(version='1.0'), context,
+                        'update_provider', service='nova-conductor',
+                        uuid=uuid, name=name, inventories=inventories,
+                        traits=list(traits))
+
+    def free_allocations(self, context, instance_uuids):
+        """Free the placement allocations of deleted instances."""
+        self.client.prepare(version='1.0').cast(
+            context, 'free_allocations',
+            instance_uuids=list(instance_uuids))
+
+    def build_failed(self, context, instance_uuid, host, alternates, image,
+                     message, details):
+        """A build failed on host: reschedule it to an alternate
+        (Selections) or put it in ERROR with a fault."""
+        self.client.prepare(version='1.0').cast(
+            context, 'build_failed', instance_uuid=instance_uuid, host=host,
+            alternates=list(alternates or ()), image=image, message=message,
+            details=details)

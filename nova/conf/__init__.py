@@ -7,13 +7,21 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova.conf import api
+from nova.conf import availability_zone
 from nova.conf import compute
 from nova.conf import database
 from nova.conf import default
+from nova.conf import glance
 from nova.conf import image
+from nova.conf import image_cache
+from nova.conf import libvirt
+from nova.conf import placement
 from nova.conf import scheduler
+from nova.conf import server_actions
 
-_MODULES = (default, api, compute, database, image, scheduler)
+_MODULES = (default, api, compute, database, image, scheduler, glance,
+            server_actions, image_cache, availability_zone,
+            libvirt, placement)
 
 
 def register_opts(conf):

@@ -16,3 +16,6 @@ def register_all():
     __import__('nova.objects.compute_node')
     __import__('nova.objects.instance_action')
     __import__('nova.objects.selection')
+    __import__('nova.objects.migration')
+    __import__('nova.objects.aggregate')
+    __import__('nova.objects.instance_group')

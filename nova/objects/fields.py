@@ -32,6 +32,29 @@ class TaskState:
     POWERING_ON = 'powering-on'
     ALL = (SCHEDULING, BLOCK_DEVICE_MAPPING, NETWORKING, SPAWNING, DELETING,
            REBOOTING, REBOOTING_HARD, POWERING_OFF, POWERING_ON)
+    # Server actions (nova.compute.states holds who may go where).
+    PAUSING = 'pausing'
+    UNPAUSING = 'unpausing'
+    SUSPENDING = 'suspending'
+    RESUMING = 'resuming'
+    RESCUING = 'rescuing'
+    UNRESCUING = 'unrescuing'
+    RESIZE_PREP = 'resize_prep'
+    RESIZE_MIGRATING = 'resize_migrating'
+    RESIZE_MIGRATED = 'resize_migrated'
+    RESIZE_FINISH = 'resize_finish'
+    RESIZE_REVERTING = 'resize_reverting'
+    RESIZE_CONFIRMING = 'resize_confirming'
+    ALL += (PAUSING, UNPAUSING, SUSPENDING, RESUMING, RESCUING, UNRESCUING,
+            RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED, RESIZE_FINISH,
+            RESIZE_REVERTING, RESIZE_CONFIRMING)
+    # Snapshots (createImage; nova.compute.snapshot), in the order they run.
+    IMAGE_SNAPSHOT_PENDING = 'image_snapshot_pending'
+    IMAGE_SNAPSHOT = 'image_snapshot'
+    IMAGE_PENDING_UPLOAD = 'image_pending_upload'
+    IMAGE_UPLOADING = 'image_uploading'
+    ALL += (IMAGE_SNAPSHOT_PENDING, IMAGE_SNAPSHOT, IMAGE_PENDING_UPLOAD,
+            IMAGE_UPLOADING)
 
 
 class PowerState:

@@ -134,29 +134,38 @@ class InstanceActionEvent(base.NovaPersistentObject, base.NovaObject):
         One round trip: computes call this once per step, when the step is
         over, with the time it started.
         """
-        now = utcnow()
-        with engines.main_writer(context) as session:
-            action_id = session.execute(
-                _ACTIONS.select().with_only_columns(_ACTIONS.c.id).where(
-                    _ACTIONS.c.instance_uuid == instance_uuid,
-                    _ACTIONS.c.request_id == context.request_id).order_by(
-                    _ACTIONS.c.id.desc())).scalar()
-            if action_id is None:
-                return
-            session.execute(_EVENTS.insert().values(
-                event=event_name, action_id=action_id,
-                start_time=base.naive(start_time), finish_time=now,
-                result=result, traceback=exc_text, host=host,
-                details=details, created_at=now, deleted=0))
-            values = {'updated_at': now}
-            if result != 'Success':
-                values['message'] = 'Error'
-            session.execute(_ACTIONS.update().where(
-                _ACTIONS.c.id == action_id).values(**values))
+        _write_event(context, instance_uuid, event_name, host, start_time,
+                     result, exc_text, details)
 
     @staticmethod
     def format_exception(exc):
         return ''.join(tb_module.format_exception(exc))
+
+
+# A SELECT then an INSERT in one transaction: SQLite may refuse the
+# upgrade to a writer at once when another one wrote meanwhile; retry.
+@engines.retry_if_locked
+def _write_event(context, instance_uuid, event_name, host, start_time,
+                 result, exc_text, details):
+    now = utcnow()
+    with engines.main_writer(context) as session:
+        action_id = session.execute(
+            _ACTIONS.select().with_only_columns(_ACTIONS.c.id).where(
+                _ACTIONS.c.instance_uuid == instance_uuid,
+                _ACTIONS.c.request_id == context.request_id).order_by(
+                _ACTIONS.c.id.desc())).scalar()
+        if action_id is None:
+            return
+        session.execute(_EVENTS.insert().values(
+            event=event_name, action_id=action_id,
+            start_time=base.naive(start_time), finish_time=now,
+            result=result, traceback=exc_text, host=host,
+            details=details, created_at=now, deleted=0))
+        values = {'updated_at': now}
+        if result != 'Success':
+            values['message'] = 'Error'
+        session.execute(_ACTIONS.update().where(
+            _ACTIONS.c.id == action_id).values(**values))
 
 
 @base.NovaObjectRegistry.register

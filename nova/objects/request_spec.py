@@ -13,7 +13,8 @@ _TABLE = api_models.RequestSpec.__table__
 @base.NovaObjectRegistry.register
 class RequestSpec(base.NovaObject):
     # Version 1.0: Initial version
-    VERSION = '1.0'
+    # Version 1.1: instance_group (the server group of the group hint)
+    VERSION = '1.1'
 
     fields = {
         'id': fields.IntegerField(),
@@ -30,7 +31,14 @@ class RequestSpec(base.NovaObject):
         'force_hosts': fields.ListOfStringsField(nullable=True),
         'force_nodes': fields.ListOfStringsField(nullable=True),
         'is_bfv': fields.BooleanField(default=False),
+        'instance_group': fields.ObjectField('InstanceGroup', nullable=True),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        # The sub-objects (Flavor 1.0, InstanceGroup) have one version
+        # each, so only the field list changes between our versions.
+        if target_version == '1.0':
+            primitive.pop('instance_group', None)
 
     def _to_blob(self):
         primitive = self.obj_to_primitive()

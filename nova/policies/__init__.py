@@ -6,13 +6,21 @@ registers.
 """
 import itertools
 
+from nova.policies import aggregates
+from nova.policies import availability_zones
 from nova.policies import base
 from nova.policies import flavor_extra_specs
 from nova.policies import flavors
+from nova.policies import image_api
+from nova.policies import images
+from nova.policies import server_actions
+from nova.policies import server_groups
 from nova.policies import servers
 from nova.policies import services
 
-_MODULES = (base, flavors, flavor_extra_specs, servers, services)
+_MODULES = (base, flavors, flavor_extra_specs, servers, services,
+            server_actions, images, server_groups, aggregates,
+            availability_zones, image_api)
 
 
 def list_rules():

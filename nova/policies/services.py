@@ -11,6 +11,16 @@ rules = [
         description='List the services and whether each one is up.',
         operations=[{'method': 'GET', 'path': '/os-services'}],
         scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=SERVICES % 'update', check_str=base.ADMIN,
+        description='Enable, disable or force down a service.',
+        operations=[{'method': 'PUT', 'path': '/os-services/{service_id}'},
+                    {'method': 'PUT', 'path': '/os-services/enable'},
+                    {'method': 'PUT', 'path': '/os-services/disable'},
+                    {'method': 'PUT',
+                     'path': '/os-services/disable-log-reason'},
+                    {'method': 'PUT', 'path': '/os-services/force-down'}],
+        scope_types=['project']),
 ]
 
 

@@ -7,7 +7,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2] / 'nova'
 # Modules that run inside nova-compute: they reach state through objects
 # only (the conductor does the SQL).
 COMPUTE_SIDE = ['virt', 'compute/manager.py', 'compute/build.py',
-                'compute/resource_tracker.py']
+                'compute/resource_tracker.py',
+                'compute/image_cache.py', 'compute/snapshot.py']
 
 
 def _imports(path):

@@ -148,10 +148,10 @@ def _extras(req, server, flavor):
     if bdms:
         req.can(policies.SERVERS % 'create:attach_volume')
         extras['block_device_mapping'] = bdms
-    elif not flavor.root_gb and not req.can(
-            policies.SERVERS % 'create:zero_disk_flavor', fatal=False):
-        raise exception.Forbidden('Only volume-backed servers are allowed '
-                                  'for flavors with zero disk.')
+    if not flavor.root_gb and not _root_on_volume(bdms):
+        # The compute API refuses (403) after its image checks, as Nova.
+        extras['zero_disk_allowed'] = req.can(
+            policies.SERVERS % 'create:zero_disk_flavor', fatal=False)
     if server.get('tags'):
         extras['tags'] = server['tags']
     if server.get('trusted_image_certificates'):
@@ -162,6 +162,16 @@ def _extras(req, server, flavor):
                                     for f in server['personality']]
     _destination(req, server, extras)
     return extras
+
+
+def _root_on_volume(bdms):
+    """Whether the boot disk of a create is a volume (not the image
+    copied to local disk, which openstackclient also sends as a mapping)."""
+    for bdm in bdms or ():
+        if str(bdm.get('boot_index')) == '0':
+            return bdm.get('destination_type') == 'volume' or \
+                bdm.get('source_type') == 'volume'
+    return False
 
 
 def _destination(req, server, extras):

@@ -123,3 +123,11 @@ class FlavorProjects(BASE, TimestampMixin):
     id = Column(Integer, primary_key=True)
     flavor_id = Column(Integer, ForeignKey('flavors.id'), nullable=False)
     project_id = Column(String(255), nullable=False)
+
+
+# Placement's tables live in their own module on the same metadata.
+from nova.db.api import placement_models  # noqa: E402,F401
+# The built-in image store's tables, likewise.
+from nova.db.api import image_models  # noqa: E402,F401
+# Host aggregates and server groups (scheduling inputs), likewise.
+from nova.db.api import scheduling_models  # noqa: E402,F401

@@ -215,3 +215,36 @@ class InstanceActionEvent(BASE, TimestampMixin, SoftDeleteMixin):
     traceback = Column(Text)
     host = Column(String(255))
     details = Column(Text)
+
+
+class Migration(BASE, TimestampMixin, SoftDeleteMixin):
+    """A move of an instance between hosts or flavors (resize)."""
+    __tablename__ = 'migrations'
+    __table_args__ = (
+        Index('migrations_instance_uuid_and_status_idx', 'deleted',
+              'instance_uuid', 'status'),
+        # Per host, for a restarting compute's recovery (two indexes: one
+        # over both hosts is too long a key for MySQL's utf8mb4).
+        Index('migrations_source_compute_status_idx', 'deleted',
+              'source_compute', 'status'),
+        Index('migrations_dest_compute_status_idx', 'deleted',
+              'dest_compute', 'status'),
+        Index('migrations_updated_at_idx', 'updated_at'),
+        UniqueConstraint('uuid', name='uniq_migrations0uuid'),
+    )
+    id = Column(Integer, primary_key=True, nullable=False)
+    uuid = Column(String(36), nullable=False)
+    source_compute = Column(String(255))
+    dest_compute = Column(String(255))
+    source_node = Column(String(255))
+    dest_node = Column(String(255))
+    dest_host = Column(String(255))
+    old_instance_type_id = Column(Integer)
+    new_instance_type_id = Column(Integer)
+    instance_uuid = Column(String(36), ForeignKey('instances.uuid'))
+    status = Column(String(255))
+    migration_type = Column(String(255))
+    hidden = Column(Boolean, default=False)
+    cross_cell_move = Column(Boolean, default=False)
+    user_id = Column(String(255))
+    project_id = Column(String(255))

@@ -124,6 +124,8 @@ class ServerView:
         self.partial_ok = v >= (2, 69)
         self._host_statuses = {}
         self._specs = {}
+        self._with_groups = False   # server_groups (2.71): show only
+        self._groups = {}
 
     # -- per page ----------------------------------------------------------
 
@@ -137,6 +139,9 @@ class ServerView:
             self._specs = server_extras.request_spec_fields(
                 self.req.context, [i.uuid for i in instances],
                 ('availability_zone', 'scheduler_hints'))
+        if self._with_groups:
+            self._groups = server_extras.server_groups(
+                self.req.context, [i.uuid for i in instances])
 
     # -- bodies ------------------------------------------------------------
 
@@ -226,10 +231,11 @@ class ServerView:
     def show(self, instance):
         if is_partial(instance):
             return {'server': self._partial(instance, show=True)}
+        self._with_groups = self.version >= (2, 71)
         self.prefetch([instance])
         body = self.detail(instance)
         if self.version >= (2, 71):
-            body['server_groups'] = []
+            body['server_groups'] = self._groups.get(instance.uuid, [])
         return {'server': body}
 
     def index(self, instances, detail, max_limit):
