@@ -6,6 +6,7 @@ cell's manager in ``db_connection``; :func:`main_writer`/:func:`main_reader`
 pick it, falling back to this process's ``[database]``.
 """
 import contextlib
+import inspect
 import threading
 
 from oslo_db import api as oslo_db_api
@@ -187,6 +188,17 @@ def _locked(exc):
 
 # SQLite lets one writer at a time; a write that finds the file busy past
 # the busy timeout is retried rather than failing a half-done workflow.
-retry_if_locked = oslo_db_api.wrap_db_retry(
+_retry_locked = oslo_db_api.wrap_db_retry(
     max_retries=20, retry_interval=0.05, max_retry_interval=1,
     inc_retry_interval=True, exception_checker=_locked)
+
+
+def retry_if_locked(function):
+    """Retry function while SQLite says the database is locked.
+
+    The wrapper keeps the function's signature, which the versioned
+    objects' fingerprints read from remotable methods.
+    """
+    wrapper = _retry_locked(function)
+    wrapper.__signature__ = inspect.signature(function)
+    return wrapper

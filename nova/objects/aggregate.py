@@ -6,7 +6,6 @@ scheduler's aggregate filters. Lives in the API database; each aggregate is
 mirrored by a placement aggregate of the same uuid (nova.compute.aggregates
 keeps them in step).
 """
-import inspect
 
 from oslo_db import exception as db_exc
 from oslo_utils import uuidutils
@@ -22,14 +21,6 @@ from nova.objects import base
 from nova.objects import fields
 
 AZ_KEY = 'availability_zone'
-
-
-def _retried(method):
-    """Retry a write while SQLite is busy (engines.retry_if_locked),
-    keeping the method's signature for the object fingerprints."""
-    wrapper = engines.retry_if_locked(method)
-    wrapper.__signature__ = inspect.signature(method)
-    return wrapper
 
 
 def zones_by_host(context, hosts=None):
@@ -128,7 +119,7 @@ class Aggregate(base.NovaObject):
             return cls._from_row(context, _get_row(session, aggregate_uuid))
 
     @base.remotable
-    @_retried
+    @engines.retry_if_locked
     def create(self):
         if self.obj_attr_is_set('id'):
             raise exception.ObjectActionError(action='create',
@@ -152,7 +143,7 @@ class Aggregate(base.NovaObject):
             raise exception.AggregateNameExists(aggregate_name=self.name)
 
     @base.remotable
-    @_retried
+    @engines.retry_if_locked
     def save(self):
         """Save a new name; metadata changes go through update_metadata."""
         changes = self.obj_get_changes()
@@ -175,7 +166,7 @@ class Aggregate(base.NovaObject):
             raise exception.AggregateNameExists(aggregate_name=self.name)
 
     @base.remotable
-    @_retried
+    @engines.retry_if_locked
     def update_metadata(self, updates):
         """Set keys; a None value removes its key (absent keys ignored)."""
         with engines.api_writer(self._context) as session:
@@ -191,13 +182,13 @@ class Aggregate(base.NovaObject):
             self._from_row(self._context, row, self)
 
     @base.remotable
-    @_retried
+    @engines.retry_if_locked
     def destroy(self):
         with engines.api_writer(self._context) as session:
             session.delete(_get_row(session, self.id))
 
     @base.remotable
-    @_retried
+    @engines.retry_if_locked
     def add_host(self, host):
         with engines.api_writer(self._context) as session:
             row = _get_row(session, self.id)
@@ -213,7 +204,7 @@ class Aggregate(base.NovaObject):
             self._from_row(self._context, row, self)
 
     @base.remotable
-    @_retried
+    @engines.retry_if_locked
     def delete_host(self, host):
         with engines.api_writer(self._context) as session:
             row = _get_row(session, self.id)

@@ -8,7 +8,6 @@
 members' instances in the cells (:meth:`InstanceGroup.get_hosts`), so it can
 never go stale.
 """
-import inspect
 
 from oslo_serialization import jsonutils
 from oslo_utils import uuidutils
@@ -27,14 +26,6 @@ from nova.objects import fields
 POLICIES = ('anti-affinity', 'affinity', 'soft-anti-affinity',
             'soft-affinity')
 _INSTANCES = main_models.Instance.__table__
-
-
-def _retried(method):
-    """Retry a write while SQLite is busy (engines.retry_if_locked),
-    keeping the method's signature for the object fingerprints."""
-    wrapper = engines.retry_if_locked(method)
-    wrapper.__signature__ = inspect.signature(method)
-    return wrapper
 
 
 def _get_row(session, group_uuid):
@@ -156,7 +147,7 @@ class InstanceGroup(base.NovaObject):
             return cls._from_row(context, row)
 
     @base.remotable
-    @_retried
+    @engines.retry_if_locked
     def create(self):
         if self.obj_attr_is_set('id'):
             raise exception.ObjectActionError(action='create',
@@ -185,14 +176,14 @@ class InstanceGroup(base.NovaObject):
             self._from_row(self._context, row, self)
 
     @base.remotable
-    @_retried
+    @engines.retry_if_locked
     def destroy(self):
         with engines.api_writer(self._context) as session:
             session.delete(_get_row(session, self.uuid))
 
     @classmethod
     @base.remotable
-    @_retried
+    @engines.retry_if_locked
     def add_members(cls, context, group_uuid, instance_uuids):
         """Add instances to a group; returns the uuids that were added."""
         with engines.api_writer(context) as session:
@@ -205,7 +196,7 @@ class InstanceGroup(base.NovaObject):
         return added
 
     @classmethod
-    @_retried
+    @engines.retry_if_locked
     def remove_members(cls, context, instance_uuids):
         """Drop deleted instances from whatever groups hold them."""
         table = models.InstanceGroupMember.__table__

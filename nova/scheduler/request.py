@@ -9,17 +9,13 @@ them (anti-affinity spreads a batch, affinity packs it).
 import collections
 
 from oslo_serialization import jsonutils
-import sqlalchemy as sa
 
-from nova import context as nova_context
 from nova import exception
-from nova.db.main import models
-from nova.db import engines
 from nova import objects
+from nova.objects.instance_group import hosts_of_instances
 from nova.scheduler import explain
 from nova.scheduler import host_state
 
-_INSTANCES = models.Instance.__table__
 
 AFFINITY = 'affinity'
 ANTI_AFFINITY = 'anti-affinity'
@@ -42,26 +38,6 @@ def resources_of(flavor, is_bfv=False):
             except ValueError:
                 continue
     return {rc: n for rc, n in resources.items() if n}
-
-
-def hosts_of_instances(context, uuids):
-    """{instance uuid: host} of live instances, one query per cell."""
-    uuids = list(uuids)
-    if not uuids:
-        return {}
-    found = {}
-    for cell in objects.CellMappingList.get_all(context):
-        if cell.is_cell0:
-            continue
-        with nova_context.target_cell(context, cell) as cctxt:
-            with engines.main_reader(cctxt) as session:
-                rows = session.execute(
-                    sa.select(_INSTANCES.c.uuid, _INSTANCES.c.host).where(
-                        _INSTANCES.c.uuid.in_(uuids),
-                        _INSTANCES.c.deleted == 0,
-                        _INSTANCES.c.host.isnot(None))).all()
-        found.update((r.uuid, r.host) for r in rows)
-    return found
 
 
 def _field(obj, name, default=None):
