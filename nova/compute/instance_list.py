@@ -49,7 +49,7 @@ def _matches(instance, filters):
         if key in ('project_id', 'changes-since', 'changes-before'):
             continue
         if key == 'name':
-            if wanted not in (instance.display_name or ''):
+            if not db.name_matches(wanted, instance.display_name):
                 return False
             continue
         value = getattr(instance, key, None) if key in instance.fields \

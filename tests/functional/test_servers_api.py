@@ -1,4 +1,5 @@
 """/servers through the whole stack: what the compute API reference says."""
+import urllib.parse
 import uuid
 
 import pytest
@@ -286,3 +287,23 @@ def test_version_headers_on_server_responses(nova_api, flavor):
     resp = nova_api.get('/servers/%s' % uuid.uuid4(), microversion='2.47')
     assert resp.status_int == 404
     assert resp.headers['OpenStack-API-Version'] == 'compute 2.47'
+
+
+def test_name_filter_is_a_regular_expression(nova_api, flavor):
+    user = _project_user(nova_api)
+    ids = {name: _boot(user, flavor, name=name).json['server']['id']
+           for name in ('rx-alpha', 'rx-beta', 'xrx-gamma', 'a[b')}
+    for server_id in ids.values():
+        user.wait_for_status(server_id, 'ACTIVE')
+
+    def names(pattern):
+        resp = user.get('/servers/detail?' + urllib.parse.urlencode(
+            {'name': pattern}))
+        assert resp.status_int == 200, resp.text
+        return sorted(s['name'] for s in resp.json['servers'])
+
+    assert names('^rx-') == ['rx-alpha', 'rx-beta']
+    assert names('rx-') == ['rx-alpha', 'rx-beta', 'xrx-gamma']
+    assert names('pha$') == ['rx-alpha']
+    # Not a valid expression: matched literally, never a 500.
+    assert names('a[b') == ['a[b']

@@ -4,6 +4,8 @@ SQLAlchemy Core, batched: a list of N instances costs one query for the
 instances (joined to instance_extra) plus one per side table asked for,
 never a query per instance.
 """
+import re
+
 import sqlalchemy as sa
 
 from nova.db.main import models
@@ -99,14 +101,30 @@ def get_by_uuid(session, uuid, read_deleted='no', side=()):
 _SORTABLE = set(INSTANCE_COLUMNS)
 
 
+def valid_regex(pattern):
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def name_matches(pattern, name):
+    """The 'name' filter on an instance in memory (build requests)."""
+    if valid_regex(pattern):
+        return re.search(pattern, name or '') is not None
+    return pattern in (name or '')
+
+
 def get_all(session, filters, sort_keys=('created_at', 'id'),
             sort_dirs=('desc', 'desc'), limit=None, marker=None,
             read_deleted='no', side=()):
     """Instances matching filters, as dicts, sorted and paged.
 
     filters: exact-match columns (scalars or lists), plus 'changes-since'
-    and 'changes-before' (last change >= / <=), 'name' (substring of
-    display_name), 'uuid' list.
+    and 'changes-before' (last change >= / <=), 'name' (a regular
+    expression searched in display_name, as Nova does; a pattern that is
+    not a valid expression is matched literally), 'uuid' list.
     marker: uuid of the last instance of the previous page.
     """
     query = _base_select(read_deleted)
@@ -118,7 +136,10 @@ def get_all(session, filters, sort_keys=('created_at', 'id'),
             query = query.where(sa.func.coalesce(
                 INSTANCES.c.updated_at, INSTANCES.c.created_at) <= value)
         elif key == 'name':
-            query = query.where(INSTANCES.c.display_name.contains(value))
+            query = query.where(
+                INSTANCES.c.display_name.regexp_match(value)
+                if valid_regex(value) else
+                INSTANCES.c.display_name.contains(value, autoescape=True))
         elif key in _SORTABLE:
             column = INSTANCES.c[key]
             if isinstance(value, (list, tuple, set)):
