@@ -45,12 +45,15 @@ STORAGE_USER_MAX_AGE = 24 * 3600
 
 def instances_path(conf):
     """The instances directory (the virt layer's ``instances_path`` when it
-    declares one, else ``<state_path>/instances``)."""
+    declares one, else ``<state_path>/instances``), made absolute: qcow2
+    overlays name their backing file by it, and a relative name would be
+    read relative to the overlay's own directory."""
     try:
         path = conf.instances_path
     except AttributeError:  # oslo.config's NoSuchOptError is one
         path = None
-    return path or os.path.join(conf.state_path, 'instances')
+    return os.path.abspath(path or os.path.join(conf.state_path,
+                                                'instances'))
 
 
 def entry_name(image_id):

@@ -48,7 +48,10 @@ class LibvirtDriver(actions.GuestActions, migration.MoveActions,
 
     @property
     def instances_path(self):
-        return self.conf.instances_path
+        # Absolute: libvirt wants absolute disk paths, and a qcow2 overlay
+        # reads a relative backing name relative to its own directory
+        # (tools/run.sh's state_path is ./var).
+        return os.path.abspath(self.conf.instances_path)
 
     def files(self, instance_or_uuid):
         uuid = getattr(instance_or_uuid, 'uuid', instance_or_uuid)

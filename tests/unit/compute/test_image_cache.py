@@ -214,3 +214,15 @@ def test_storage_users_survive_a_corrupt_file(cache):
     with open(os.path.join(cache.base_dir, '.storage_users'), 'w') as f:
         f.write('{not json')
     assert cache.storage_users('h') == ['h']
+
+
+def test_instances_path_is_absolute_for_a_relative_state_path(
+        tmp_path, monkeypatch):
+    # Regression: tools/run.sh runs with state_path ./var; a relative
+    # _base path made qcow2 overlays look for their backing file relative
+    # to the overlay's own directory, and every libvirt boot failed.
+    monkeypatch.chdir(tmp_path)
+    conf = nova_conf.build_conf([], overrides={'state_path': './var'})
+    path = image_cache.instances_path(conf)
+    assert os.path.isabs(path)
+    assert path == str(tmp_path / 'var' / 'instances')
