@@ -389,6 +389,13 @@ def main(argv=None):
     except CommandError as exc:
         print(str(exc), file=sys.stderr)
         return exc.code
+    except engines.NotConfigured:
+        print('ERROR: no database connection configured: give the '
+              'nova.conf that sets [api_database] connection and [database] '
+              'connection with --config-file (nova-all\'s embedded '
+              'databases are sqlite files under its state_path, e.g. '
+              'sqlite:///<state_path>/nova_api.sqlite)', file=sys.stderr)
+        return 1
     except (db_exc.DBError, sa.exc.SQLAlchemyError) as exc:
         # The first line names the problem; the rest is the SQL sent.
         print('ERROR: database error: %s' % str(exc).splitlines()[0],

@@ -106,10 +106,14 @@ def _pool_sqlite_file(engine):
         dialect=old._dialect, pre_ping=old._pre_ping)
 
 
+class NotConfigured(ValueError):
+    """No URL for a database this process needs."""
+
+
 def context_manager_for(url):
     """Return the (cached) transaction context manager for a database URL."""
     if not url:
-        raise ValueError('no database connection configured')
+        raise NotConfigured('no database connection configured')
     with _LOCK:
         manager = _MANAGERS.get(url)
         if manager is None:

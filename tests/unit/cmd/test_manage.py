@@ -334,3 +334,15 @@ def test_console_script_runs(nova):
     failure = run('cell_v2', 'list_hosts', '--cell_uuid', 'nope')
     assert failure.returncode == 1
     assert 'nope' in failure.stderr and 'Traceback' not in failure.stderr
+
+
+def test_no_database_configured_says_what_to_set(tmp_path, capsys,
+                                                 monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no nova.conf found by default
+    empty = tmp_path / 'empty.conf'
+    empty.write_text('')
+    code = manage.main(['--config-file', str(empty), 'placement', 'audit'])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert '[api_database] connection' in err
+    assert 'Traceback' not in err and 'An error has occurred' not in err
