@@ -1,4 +1,5 @@
 """What every daemon does before it serves: config, logging, objects, DB."""
+import gc
 import signal
 import sys
 import threading
@@ -8,6 +9,20 @@ from oslo_log import log as logging
 from nova import conf as nova_conf
 from nova.db import engines
 from nova import objects
+
+
+def tune_gc():
+    """Collect garbage less often, and never scan what start-up made.
+
+    A scheduling decision or a candidates query builds ~100k short-lived
+    objects; with CPython's default first threshold (700) that triggers
+    full collections that walk every object the process holds, which
+    tripled the p95 of a decision at 10,000 providers (155 ms vs a 42 ms
+    median). Freezing what start-up created and raising the first
+    threshold keeps p95 near the median at a few MiB of extra memory.
+    """
+    gc.freeze()
+    gc.set_threshold(50000, 20, 20)
 
 
 def prepare(binary, argv=None, overrides=None, default_config_files=None):
@@ -20,6 +35,7 @@ def prepare(binary, argv=None, overrides=None, default_config_files=None):
     logging.setup(conf, 'nova')
     objects.register_all()
     engines.configure(conf)
+    tune_gc()
     return conf
 
 

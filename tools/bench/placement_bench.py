@@ -293,6 +293,10 @@ def main():
                         help='VCPU on two NUMA child providers of each '
                              'compute node (provider trees)')
     args = parser.parse_args()
+    # The daemons tune the garbage collector at start (nova/cmd/common.py);
+    # measure what they do.
+    from nova.cmd import common
+    common.tune_gc()
     for count in [int(n) for n in args.providers.split(',')]:
         database = ThrowAwayDatabase(args.db)
         try:

@@ -204,6 +204,10 @@ def main():
                         help='[scheduler] max_placement_results')
     parser.add_argument('--profile', action='store_true')
     args = parser.parse_args()
+    # The daemons tune the garbage collector at start (nova/cmd/common.py);
+    # measure what they do.
+    from nova.cmd import common
+    common.tune_gc()
     for count in args.hosts:
         print('== %d compute providers, max_placement_results %d ==' % (
             count, args.limit))
