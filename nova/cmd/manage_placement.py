@@ -8,10 +8,9 @@ directly, as nova-manage may.
 import dataclasses
 
 from oslo_utils import uuidutils
-import sqlalchemy as sa
 
 from nova import context as nova_context
-from nova.db.main import models as main_models
+from nova.db.main import instances as db_instances
 from nova.db import engines
 from nova import exception
 from nova import objects
@@ -19,8 +18,6 @@ from nova.placement import direct
 from nova.scheduler import request as sched_request
 
 INVALID_INPUT = 127
-_INSTANCES = main_models.Instance.__table__
-_MIGRATIONS = main_models.Migration.__table__
 
 
 def _setup(conf):
@@ -161,11 +158,8 @@ def _known_consumers(ctxt, uuids):
     for cell in _cells(ctxt):
         with nova_context.target_cell(ctxt, cell) as cctxt:
             with engines.main_reader(cctxt) as session:
-                for table in (_INSTANCES, _MIGRATIONS):
-                    known.update(r[0] for r in session.execute(
-                        sa.select(table.c.uuid).where(
-                            table.c.uuid.in_(uuids),
-                            table.c.deleted == 0)))
+                known.update(db_instances.live_consumer_uuids(session,
+                                                              uuids))
     return known
 
 

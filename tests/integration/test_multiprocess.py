@@ -189,15 +189,9 @@ def boot_delete_cycle(api, group):
         assert status == 404, sid
 
 
-@pytest.mark.parametrize('databases', ['mysql', 'postgresql'],
-                         indirect=True)
-def test_multiprocess_boot_and_delete(rabbit_vhost, databases, services,
-                                      tmp_path):
-    databases.create('api', 'cell1', 'cell1_cell0')
-    port = free_port()
-    conf = write_conf(tmp_path / 'nova.conf', rabbit_vhost,
-                      databases.url('api'), databases.url('cell1'), port,
-                      tmp_path / 'state')
+def start_deployment(services, conf, tmp_path):
+    """Create the schemas and cells, then start conductor, scheduler, the
+    computes and nova-api, each a process of its own, sharing conf."""
     manage = ('nova-manage', '--config-file', str(conf))
     services.run(*manage, 'api_db', 'sync')
     services.run(*manage, 'cell_v2', 'map_cell0')
@@ -221,6 +215,18 @@ def test_multiprocess_boot_and_delete(rabbit_vhost, databases, services,
         services.start(host, 'nova-compute', *common,
                        '--config-file', str(host_conf))
     services.start('nova-api', 'nova-api', *common)
+
+
+@pytest.mark.parametrize('databases', ['mysql', 'postgresql'],
+                         indirect=True)
+def test_multiprocess_boot_and_delete(rabbit_vhost, databases, services,
+                                      tmp_path):
+    databases.create('api', 'cell1', 'cell1_cell0')
+    port = free_port()
+    conf = write_conf(tmp_path / 'nova.conf', rabbit_vhost,
+                      databases.url('api'), databases.url('cell1'), port,
+                      tmp_path / 'state')
+    start_deployment(services, conf, tmp_path)
 
     api = ApiClient(port)
     wait_api_up(api, services)

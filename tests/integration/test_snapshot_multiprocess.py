@@ -12,33 +12,10 @@ import time
 import pytest
 
 from .conftest import ApiClient, free_port, wait_api_up, wait_for
-from .test_multiprocess import (COMPUTE_HOSTS, create_flavor,
-                                wait_computes_ready, write_conf,
-                                write_host_conf)
+from .test_multiprocess import (create_flavor, start_deployment,
+                                wait_computes_ready, write_conf)
 
 pytestmark = pytest.mark.integration
-
-
-def _start(services, conf, tmp_path):
-    common = ('--config-file', str(conf))
-    manage = ('nova-manage',) + common
-    services.run(*manage, 'api_db', 'sync')
-    services.run(*manage, 'cell_v2', 'map_cell0')
-    services.run(*manage, 'cell_v2', 'create_cell', '--name', 'cell1')
-    services.run(*manage, 'db', 'sync')
-    conductor = services.start('nova-conductor', 'nova-conductor', *common)
-    scheduler = services.start('nova-scheduler', 'nova-scheduler', *common)
-    try:
-        wait_for(lambda: conductor.log_contains('started') and
-                 scheduler.log_contains('started'), 30,
-                 check=services.check_alive)
-    except TimeoutError:
-        pass
-    for host in COMPUTE_HOSTS:
-        host_conf = write_host_conf(tmp_path / ('%s.conf' % host), host)
-        services.start(host, 'nova-compute', *common,
-                       '--config-file', str(host_conf))
-    services.start('nova-api', 'nova-api', *common)
 
 
 def _wait_image_active(api, image_id, services, timeout=90):
@@ -87,7 +64,7 @@ def test_snapshot_from_a_separate_compute(rabbit_vhost, databases, services,
         '\n[glance]\nendpoint_override = http://127.0.0.1:%d/image\n'
         'auth_type = admin_token\nendpoint = http://127.0.0.1:%d/image\n'
         'token = admin:admin\n' % (port, port)))
-    _start(services, conf, tmp_path)
+    start_deployment(services, conf, tmp_path)
     admin = ApiClient(port)
     wait_api_up(admin, services)
     wait_computes_ready(admin, services, conf, databases.url('api'))

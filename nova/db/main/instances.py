@@ -308,3 +308,15 @@ def count_by_project(session, project_id):
     return session.execute(sa.select(sa.func.count()).where(
         INSTANCES.c.project_id == project_id,
         INSTANCES.c.deleted == 0)).scalar()
+
+
+def live_consumer_uuids(session, uuids):
+    """Those of uuids that are live instances or migrations of this cell
+    (placement consumers that still have an owner)."""
+    uuids = list(uuids)
+    known = set()
+    for table in (INSTANCES, models.Migration.__table__):
+        known.update(r[0] for r in session.execute(
+            sa.select(table.c.uuid).where(table.c.uuid.in_(uuids),
+                                          table.c.deleted == 0)))
+    return known

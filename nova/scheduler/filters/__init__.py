@@ -5,7 +5,7 @@ FILTERS; ``[filter_scheduler] enabled_filters`` picks and orders them.
 Each filter says, in words a tenant may read, why no host was left when it
 removed the last ones (``reason``); the admin view lists the hosts.
 """
-import importlib
+from nova.scheduler import plugins
 
 FILTERS = {
     'AllHostsFilter': 'all_hosts_filter',
@@ -56,12 +56,5 @@ class UnknownFilter(ValueError):
 
 def load_filters(conf, names):
     """Instances of the named filters, in order."""
-    result = []
-    for name in names:
-        module = FILTERS.get(name)
-        if module is None:
-            raise UnknownFilter('Unknown scheduler filter %r; known: %s'
-                                % (name, ', '.join(sorted(FILTERS))))
-        mod = importlib.import_module('nova.scheduler.filters.' + module)
-        result.append(getattr(mod, name)(conf))
-    return result
+    return plugins.load(conf, names, FILTERS, 'nova.scheduler.filters',
+                        UnknownFilter, 'filter')

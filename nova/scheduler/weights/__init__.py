@@ -5,7 +5,7 @@ Each weigher gives every host a raw value; the values are normalised to
 the weigher's ``[filter_scheduler]`` multiplier and summed. Highest first
 (nova.scheduler.ranking does the arithmetic).
 """
-import importlib
+from nova.scheduler import plugins
 
 WEIGHERS = {
     'RAMWeigher': 'ram',
@@ -41,12 +41,6 @@ class UnknownWeigher(ValueError):
 
 
 def load_weighers(conf, names):
-    result = []
-    for name in names:
-        module = WEIGHERS.get(name)
-        if module is None:
-            raise UnknownWeigher('Unknown scheduler weigher %r; known: %s'
-                                 % (name, ', '.join(sorted(WEIGHERS))))
-        mod = importlib.import_module('nova.scheduler.weights.' + module)
-        result.append(getattr(mod, name)(conf))
-    return result
+    """Instances of the named weighers, in order."""
+    return plugins.load(conf, names, WEIGHERS, 'nova.scheduler.weights', UnknownWeigher,
+                        'weigher')
