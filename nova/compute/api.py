@@ -101,8 +101,8 @@ class API:
             if block_device_mapping:
                 return {}
             raise exception.MissingImageRef()
-        image = self.image_api.get(context,
-                                   image_props.image_id_of(image_href))
+        image = self.image_api.get_for_boot(
+            context, image_props.image_id_of(image_href))
         image_props.check_image_for_flavor(image, flavor, zero_disk_allowed)
         return image
 
@@ -424,7 +424,7 @@ class API:
     def get_services(self, context, host=None, binary=None):
         """Services of every cell (cell0 has none), in one list."""
         result = []
-        for cell in objects.CellMappingList.get_all(context):
+        for cell in objects.CellMappingList.get_all_cached(context):
             if cell.is_cell0:
                 continue
             with nova_context.target_cell(context, cell) as cctxt:

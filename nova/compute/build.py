@@ -1,12 +1,12 @@
 """The build workflow on a compute host.
 
-scheduling -> spawning -> active. The scheduler has claimed the instance's
-allocation in placement already. A failed spawn cleans up the guest, frees
-what this host counted, and goes back to the conductor with the alternates
-the scheduler chose: it reschedules the build to one of them, or puts the
-instance in ERROR with a fault (and frees the allocation) when none is
-left. Two saves per successful build, each one round trip to the
-conductor.
+The conductor hands the instance over in task_state spawning, with the
+allocation the scheduler claimed in placement. A successful build writes
+once: ACTIVE, compare-and-set on spawning (one round trip to the
+conductor). A failed spawn cleans up the guest, frees what this host
+counted, and goes back to the conductor with the alternates the scheduler
+chose: it reschedules the build to one of them, or puts the instance in
+ERROR with a fault (and frees the allocation) when none is left.
 """
 from oslo_log import log as logging
 
@@ -22,16 +22,6 @@ _EVENT = 'compute_build_and_run_instance'
 
 def build_and_run(context, host, driver, tracker, instance, image,
                   alternates=(), conductor=None):
-    instance.task_state = fields.TaskState.SPAWNING
-    try:
-        instance.save(expected_task_state=[fields.TaskState.SCHEDULING,
-                                           None])
-    except (exception.UnexpectedDeletingTaskStateError,
-            exception.InstanceNotFound):
-        LOG.info('Instance %s was deleted before its build started',
-                 instance.uuid)
-        tracker.free_allocations(instance)
-        return
     tracker.claim(instance)
     started = objects_base.now()
     try:
@@ -47,11 +37,27 @@ def build_and_run(context, host, driver, tracker, instance, image,
     instance.launched_at = objects_base.now()
     try:
         instance.save(expected_task_state=fields.TaskState.SPAWNING)
-    except (exception.UnexpectedDeletingTaskStateError,
-            exception.InstanceNotFound):
+    except exception.UnexpectedDeletingTaskStateError:
         # A delete arrived while we spawned; terminate_instance, queued on
         # the same lock, removes the guest.
         LOG.info('Instance %s was deleted while it spawned', instance.uuid)
+    except exception.InstanceNotFound:
+        # Deleted before the build began here (its terminate ran first):
+        # nobody else will remove this guest.
+        LOG.info('Instance %s was deleted before its build; removing the '
+                 'guest', instance.uuid)
+        discard(context, driver, tracker, instance)
+
+
+def discard(context, driver, tracker, instance):
+    """Undo a build whose instance is gone: guest, claim, allocation."""
+    try:
+        driver.destroy(context, instance)
+    except Exception:
+        LOG.exception('Could not remove the guest of deleted instance %s',
+                      instance.uuid)
+    tracker.release(instance)
+    tracker.free_allocations(instance)
 
 
 def _fail(context, host, driver, tracker, instance, exc, started,

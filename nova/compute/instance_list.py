@@ -83,7 +83,7 @@ def _merge(instances, sort_keys, sort_dirs):
 def get_all(context, filters, limit=None, marker=None,
             sort_keys=('created_at',), sort_dirs=('desc',),
             expected_attrs=()):
-    cells = objects.CellMappingList.get_all(context)
+    cells = objects.CellMappingList.get_all_cached(context)
     build_instances = []
     if not filters.get('deleted') and filters.get('host') is None:
         build_instances = _build_request_instances(context, filters)

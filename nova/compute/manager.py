@@ -3,6 +3,7 @@
 Methods take a per-instance lock and delegate to workflow modules; the
 daemon reaches state only through objects (the conductor does the SQL).
 """
+import collections
 import concurrent.futures
 import os
 import threading
@@ -32,6 +33,8 @@ from nova.virt import driver as virt_driver
 
 LOG = logging.getLogger(__name__)
 
+_TERMINATED_KEPT = 10000
+
 
 class ComputeManager:
     target = messaging.Target(version='1.0')
@@ -54,6 +57,11 @@ class ComputeManager:
         self.image_cache = image_cache.ImageCache(conf, self.image_api)
         self._image_cache_cleaned_at = None
         self.power_sync = power_sync.PowerStateSync(host, self.driver)
+        # Instances terminated lately, so a build cast that arrives after
+        # its delete spawns nothing (a build does not begin with a
+        # compare-and-set write any more).
+        self._terminated = collections.OrderedDict()
+        self._terminated_lock = threading.Lock()
 
     @in_remote_objects
     def init_host(self, context):
@@ -107,6 +115,12 @@ class ComputeManager:
     def _locked_build(self, context, instance, image, alternates=()):
         try:
             with lockutils.lock(instance.uuid):
+                if instance.uuid in self._terminated:
+                    # Its delete overtook the build: spawn nothing.
+                    LOG.info('Instance %s was deleted before its build '
+                             'started', instance.uuid)
+                    self.tracker.free_allocations(instance)
+                    return
                 build.build_and_run(context, self.host, self.driver,
                                     self.tracker, instance, image,
                                     alternates=alternates,
@@ -120,6 +134,10 @@ class ComputeManager:
             self._terminate(context, instance)
 
     def _terminate(self, context, instance):
+        with self._terminated_lock:
+            self._terminated[instance.uuid] = None
+            if len(self._terminated) > _TERMINATED_KEPT:
+                self._terminated.popitem(last=False)
         self.driver.destroy(context, instance)
         try:
             instance.destroy()

@@ -16,6 +16,7 @@ num_instances, io_workload (builds under way) and failed_builds (since the
 last successful build).
 """
 import threading
+import time
 
 import os_traits
 from oslo_log import log as logging
@@ -28,7 +29,10 @@ from nova.objects.indirection import in_remote_objects
 
 LOG = logging.getLogger(__name__)
 
-_FLUSH_DELAY = 0.2  # seconds a burst of claims is gathered before a write
+_FLUSH_DELAY = 0.2  # seconds a burst of frees is gathered before a cast
+# At most one compute node write per this many seconds: each is a call to
+# the conductor, and the scheduler's placement claims do not wait for it.
+_NODE_SAVE_INTERVAL = 1.0
 _IMAGE_TYPE = 'supports_image_type_'
 _IMAGE_TRAIT = 'COMPUTE_IMAGE_TYPE_'
 DISABLED_TRAIT = 'COMPUTE_STATUS_DISABLED'
@@ -208,6 +212,7 @@ class ResourceTracker:
 
     @in_remote_objects
     def _flush_loop(self, context):
+        saved_at = 0.0
         while not self._stopped.is_set():
             self._dirty.wait()
             if self._stopped.is_set():
@@ -215,6 +220,10 @@ class ResourceTracker:
             self._stopped.wait(_FLUSH_DELAY)
             self._dirty.clear()
             self._send_frees(context)
+            if time.monotonic() - saved_at < _NODE_SAVE_INTERVAL:
+                self._dirty.set()  # the node write is due a little later
+                continue
+            saved_at = time.monotonic()
             for nodename in list(self.nodes):
                 try:
                     self._save_node(context, nodename)

@@ -131,7 +131,10 @@ class Builder:
             results = [{'error': 'No valid host was found. The scheduler '
                         'failed; see its log.', 'details': str(exc)[:1000],
                         'maybe_claimed': True} for _ in orders]
-        cells = {c.uuid: c for c in objects.CellMappingList.get_all(admin)}
+        chosen_cells = {choice[0].cell_uuid for result in results
+                        if not isinstance(result, dict) for choice in result}
+        cells = {c.uuid: c for c in objects.CellMappingList.get_all_cached(
+            admin, required=chosen_cells | {objects.CellMapping.CELL0_UUID})}
         by_cell = collections.defaultdict(list)
         # Servers asked for no zone take their host's (one query per batch).
         zones = availability_zones.host_zones(admin, self.conf, {
@@ -146,6 +149,9 @@ class Builder:
             for req, choice in zip(order.build_requests, result):
                 host = choice[0]
                 instance = req.instance
+                # Handed to its host: spawning from now on (the compute
+                # then writes once, when the guest runs).
+                instance.task_state = fields.TaskState.SPAWNING
                 instance.host = host.service_host
                 instance.node = host.nodename
                 instance.launched_on = host.service_host
@@ -159,17 +165,19 @@ class Builder:
     def _load(admin, orders):
         """Attach build requests and specs; drop orders already deleted."""
         uuids = [u for o in orders for u in o.instance_uuids]
-        requests = {b.instance_uuid: b for b in
-                    objects.BuildRequestList.get_by_filters(admin,
-                                                            uuids=uuids)}
-        for order in orders:
-            order.build_requests = sorted(
-                (requests[u] for u in order.instance_uuids if u in requests),
-                key=lambda b: b.instance.launch_index or 0)
-        orders = [o for o in orders if o.build_requests]
-        # The instances of one order share a spec but for their uuid.
-        specs = objects.RequestSpec.get_many(
-            admin, [o.build_requests[0].instance_uuid for o in orders])
+        with engines.api_reader(admin):  # one transaction for both reads
+            requests = {b.instance_uuid: b for b in
+                        objects.BuildRequestList.get_by_filters(
+                            admin, uuids=uuids)}
+            for order in orders:
+                order.build_requests = sorted(
+                    (requests[u] for u in order.instance_uuids
+                     if u in requests),
+                    key=lambda b: b.instance.launch_index or 0)
+            orders = [o for o in orders if o.build_requests]
+            # The instances of one order share a spec but for their uuid.
+            specs = objects.RequestSpec.get_many(
+                admin, [o.build_requests[0].instance_uuid for o in orders])
         for order in orders:
             order.spec = specs[order.build_requests[0].instance_uuid]
             # The scheduler asks placement for hosts supporting the image's
@@ -189,8 +197,7 @@ class Builder:
             objects.Instance.create_many(
                 cctxt, instances, action=instance_action.Actions.CREATE,
                 request_contexts=[o.context for o, _, _ in placed])
-        objects.InstanceMapping.set_cell_many(admin, uuids, cell)
-        gone = set(objects.BuildRequest.destroy_many(admin, uuids))
+        gone = _hand_over(admin, uuids, cell)
         for order, instance, choice in placed:
             if instance.uuid in gone:
                 # Deleted by its owner while being scheduled.
@@ -225,8 +232,7 @@ class Builder:
                 instance.add_fault(code=exception.NoValidHost.code,
                                    message=reason, details=details,
                                    host=None)
-        objects.InstanceMapping.set_cell_many(admin, uuids, cell0)
-        gone = set(objects.BuildRequest.destroy_many(admin, uuids))
+        gone = _hand_over(admin, uuids, cell0)
         if gone:
             # Deleted by their owner meanwhile (the API found no cell yet).
             with nova_context.target_cell(admin, cell0) as cctxt:
@@ -237,6 +243,16 @@ class Builder:
         if claimed:
             # The scheduler may have claimed before we stopped waiting.
             self.placement.delete_allocations(admin, uuids)
+
+
+@engines.retry_if_locked
+def _hand_over(admin, uuids, cell):
+    """Map the instances to their cell and drop their build requests, in
+    one API-database transaction; return the uuids whose build request
+    was gone already (deleted by their owner meanwhile)."""
+    with engines.api_writer(admin):
+        objects.InstanceMapping.set_cell_many(admin, uuids, cell)
+        return set(objects.BuildRequest.destroy_many(admin, uuids))
 
 
 class Rescheduler:
@@ -278,7 +294,7 @@ class Rescheduler:
             instance.host = chosen.service_host
             instance.node = chosen.nodename
             instance.launched_on = chosen.service_host
-            instance.task_state = fields.TaskState.SCHEDULING
+            instance.task_state = fields.TaskState.SPAWNING
             try:
                 instance.save(expected_task_state=[
                     fields.TaskState.SPAWNING, fields.TaskState.SCHEDULING])

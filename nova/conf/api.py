@@ -23,6 +23,19 @@ Related options:
                help="Base URL put in links instead of the request's host."),
     cfg.BoolOpt('instance_list_per_project_cells', default=False,
                 help="List only the cells where the project has instances."),
+    cfg.IntOpt('flavor_cache_seconds', default=10, min=0,
+               help="""
+How long a server create may reuse a flavor this process read before.
+
+Changes made through this process are seen at once; a change made through
+another nova-api process (a flavor deleted, an extra spec or an access
+changed) reaches this one's creates after this many seconds at most.
+0 reads the flavor on every create.
+
+Related options:
+
+* ``[image] metadata_cache_seconds``, the same for images.
+"""),
 ]
 
 wsgi_group = cfg.OptGroup('wsgi', title='WSGI server options')

@@ -51,6 +51,19 @@ Without ``file`` the image is ``active`` with no data, enough for the fake
 driver. Other keys become image properties. An image deleted through the
 API is not created again.
 """),
+    cfg.IntOpt('metadata_cache_seconds', default=10, min=0,
+               help="""
+How long a server create may reuse an active image's metadata this
+process read before.
+
+Changes made through this process's image API are seen at once; a change
+made elsewhere (another process, or Glance) reaches this one's creates
+after this many seconds at most. 0 reads the image on every create.
+
+Related options:
+
+* ``[api] flavor_cache_seconds``, the same for flavors.
+"""),
     cfg.StrOpt('images_path', default='$state_path/images',
                help="""
 Directory of the built-in store's image data files.

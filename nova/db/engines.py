@@ -106,6 +106,49 @@ def _pool_sqlite_file(engine):
         dialect=old._dialect, pre_ping=old._pre_ping)
 
 
+_OPEN = 'nova_transaction_open'
+
+
+def _opened(conn, *args):
+    conn.info[_OPEN] = True
+
+
+def _ended(conn, *args):
+    conn.info.pop(_OPEN, None)
+
+
+def _failed(context):
+    # A failed COMMIT may leave the transaction open: roll back on return.
+    if context.connection is not None and not context.connection.closed:
+        context.connection.info[_OPEN] = True
+
+
+def _reset_open_transactions(dbapi_connection, record, state):
+    if state.transaction_was_reset:
+        return
+    if record is None or record.info.get(_OPEN, True):
+        dbapi_connection.rollback()
+
+
+def _skip_needless_resets(engine):
+    """Roll back a returned connection only if its transaction is open.
+
+    The pool rolls back every connection it gets back, but the session
+    has committed or rolled back already: one more round trip per
+    transaction for nothing. Statements only run inside transactions the
+    engine's events see begin and end, so those events say whether one
+    is still open; a connection nobody tracked is rolled back as before.
+    (MariaDB's "in transaction" status flag cannot say: a read leaves a
+    snapshot open without setting it.)
+    """
+    sa.event.listen(engine, 'begin', _opened)
+    sa.event.listen(engine, 'commit', _ended)
+    sa.event.listen(engine, 'rollback', _ended)
+    sa.event.listen(engine, 'handle_error', _failed)
+    engine.pool._reset_on_return = sa.pool.base.reset_none
+    sa.event.listen(engine.pool, 'reset', _reset_open_transactions)
+
+
 class NotConfigured(ValueError):
     """No URL for a database this process needs."""
 
@@ -132,6 +175,7 @@ def context_manager_for(url):
                 # The connection made while starting the facade predates
                 # the listener; drop it so every pooled one has the pragmas.
                 engine.dispose()
+            _skip_needless_resets(manager.writer.get_engine())
             _MANAGERS[url] = manager
         return manager
 

@@ -18,9 +18,26 @@ Every image is a dict with the keys of :data:`nova.image.meta.IMAGE_KEYS`
 (``properties`` a dict of the additional properties, ``tags`` a list,
 times ISO 8601 strings such as ``2024-05-01T10:00:00Z``).
 """
+import copy
+import functools
 import threading
 
 from nova.image import data as image_data
+from nova import ttl_cache
+
+# Active images by (id, project, admin), for server creates.
+_CACHE = ttl_cache.TTLCache()
+
+
+def _forgets_cached(method):
+    """An image write: forget what this process cached of that image."""
+    @functools.wraps(method)
+    def wrapper(self, context, image_id, *args, **kwargs):
+        try:
+            return method(self, context, image_id, *args, **kwargs)
+        finally:
+            _CACHE.forget(lambda key: key[0] == image_id)
+    return wrapper
 
 
 def _is_remote_compute_process():
@@ -80,6 +97,18 @@ class API:
         """One image's metadata. Raises ImageNotFound."""
         return self.backend.get(context, image_id)
 
+    def get_for_boot(self, context, image_id):
+        """get(), reusing for ``[image] metadata_cache_seconds`` what
+        this process read of an active image (a server create reads the
+        same few images again and again)."""
+        key = (image_id, context.project_id, context.is_admin)
+        ttl = self.conf.image.metadata_cache_seconds
+        # Only active images: others are about to change.
+        image = _CACHE.get(key, ttl,
+                           lambda: self.backend.get(context, image_id),
+                           keep=lambda i: i.get('status') == 'active')
+        return copy.deepcopy(image)
+
     def get_all(self, context, filters=None, sort_key='created_at',
                 sort_dir='desc', limit=None, marker=None):
         """Images the caller may see, filtered, sorted and paged.
@@ -102,6 +131,7 @@ class API:
         unless given."""
         return self.backend.create(context, metadata)
 
+    @_forgets_cached
     def upload(self, context, image_id, chunks, size=None, checksum=None):
         """Stream an iterable of bytes in as the image's data.
 
@@ -132,6 +162,7 @@ class API:
         image_data.write_verified(chunks, dest_path, image)
         return dest_path
 
+    @_forgets_cached
     def update(self, context, image_id, values=None, remove_props=()):
         """Change core attributes and properties.
 
@@ -143,15 +174,18 @@ class API:
         return self.backend.update(context, image_id, values or {},
                                    tuple(remove_props))
 
+    @_forgets_cached
     def delete(self, context, image_id):
         """Delete the image and its data. ImageProtected when protected."""
         return self.backend.delete(context, image_id)
 
+    @_forgets_cached
     def deactivate(self, context, image_id):
         """Admins only: the image stays but its data cannot be downloaded
         (ImageDeactivated, 403) except by admins, nor booted."""
         return self.backend.set_active(context, image_id, False)
 
+    @_forgets_cached
     def reactivate(self, context, image_id):
         return self.backend.set_active(context, image_id, True)
 
@@ -163,12 +197,15 @@ class API:
     def get_member(self, context, image_id, member_id):
         return self.backend.get_member(context, image_id, member_id)
 
+    @_forgets_cached
     def add_member(self, context, image_id, member_id):
         return self.backend.add_member(context, image_id, member_id)
 
+    @_forgets_cached
     def update_member(self, context, image_id, member_id, status):
         return self.backend.update_member(context, image_id, member_id,
                                           status)
 
+    @_forgets_cached
     def delete_member(self, context, image_id, member_id):
         return self.backend.delete_member(context, image_id, member_id)

@@ -6,8 +6,15 @@ from nova.db import engines
 from nova import exception
 from nova.objects import base
 from nova.objects import fields
+from nova import ttl_cache
 
 CELL0_UUID = '00000000-0000-0000-0000-000000000000'
+
+# Cells change when an operator adds or edits one: every request reading
+# them again would be a round trip for nothing (Nova keeps them for the
+# life of the process).
+_CACHE = ttl_cache.TTLCache()
+_CACHE_SECONDS = 60
 
 
 @base.NovaObjectRegistry.register
@@ -52,6 +59,7 @@ class CellMapping(base.NovaObject):
                 raise exception.CellMappingNotFound(uuid=uuid)
             return cls._from_db_object(context, cls(), db_cell)
 
+    @ttl_cache.forgets(_CACHE)
     @base.remotable
     def create(self):
         updates = self.obj_get_changes()
@@ -62,6 +70,7 @@ class CellMapping(base.NovaObject):
             session.flush()
             self._from_db_object(self._context, self, db_cell)
 
+    @ttl_cache.forgets(_CACHE)
     @base.remotable
     def save(self):
         changes = self.obj_get_changes()
@@ -75,6 +84,7 @@ class CellMapping(base.NovaObject):
             session.flush()
             self._from_db_object(self._context, self, db_cell)
 
+    @ttl_cache.forgets(_CACHE)
     @base.remotable
     def destroy(self):
         with engines.api_writer(self._context) as session:
@@ -97,3 +107,17 @@ class CellMappingList(base.ObjectListBase, base.NovaObject):
             rows = session.query(api_models.CellMapping).order_by(
                 api_models.CellMapping.id).all()
             return base.obj_make_list(context, cls(), rows)
+
+    @classmethod
+    def get_all_cached(cls, context, required=()):
+        """get_all, as read at most a minute ago by this process (at once
+        after a change through it), and read again when a cell uuid in
+        required is missing."""
+        cells = _CACHE.get('all', _CACHE_SECONDS,
+                           lambda: cls.get_all(context))
+        known = {c.uuid for c in cells}
+        if any(uuid not in known for uuid in required):
+            _CACHE.forget()
+            cells = _CACHE.get('all', _CACHE_SECONDS,
+                               lambda: cls.get_all(context))
+        return list(cells)

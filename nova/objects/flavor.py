@@ -7,10 +7,15 @@ from nova.db import engines
 from nova import exception
 from nova.objects import base
 from nova.objects import fields
+from nova import ttl_cache
 
 _COLUMNS = ('id', 'name', 'memory_mb', 'vcpus', 'root_gb', 'ephemeral_gb',
             'flavorid', 'swap', 'rxtx_factor', 'vcpu_weight', 'disabled',
             'is_public', 'description', 'created_at', 'updated_at')
+
+
+# Flavors by flavorid, as an admin sees them, for server creates.
+_CACHE = ttl_cache.TTLCache()
 
 
 def _flavor_query(session):
@@ -96,6 +101,32 @@ class Flavor(base.NovaObject, base.NovaObjectDictCompat):
     def get_by_name(cls, context, name):
         return cls._get_one(context, name=name)
 
+    @classmethod
+    def get_by_flavor_id_cached(cls, context, flavorid, ttl):
+        """get_by_flavor_id, reusing for ttl seconds what this process
+        read (``[api] flavor_cache_seconds``); who may see a private
+        flavor is checked on every call."""
+        admin = context.elevated()
+        flavor = _CACHE.get(flavorid, ttl,
+                            lambda: cls._get_one(admin, flavorid=flavorid))
+        if not (context.is_admin or flavor.is_public or
+                context.project_id in flavor.projects):
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+        return flavor._copy(context)
+
+    def _copy(self, context):
+        """A copy sharing no mutable field with this flavor."""
+        copy = type(self)()
+        for name in self.fields:
+            if self.obj_attr_is_set(name):
+                value = getattr(self, name)
+                setattr(copy, name, type(value)(value)
+                        if isinstance(value, (dict, list)) else value)
+        copy._context = context
+        copy.obj_reset_changes()
+        return copy
+
+    @ttl_cache.forgets(_CACHE)
     @base.remotable
     def create(self):
         if self.obj_attr_is_set('id'):
@@ -127,6 +158,7 @@ class Flavor(base.NovaObject, base.NovaObjectDictCompat):
                 raise exception.FlavorIdExists(flavor_id=self.flavorid)
             raise exception.FlavorExists(name=self.name)
 
+    @ttl_cache.forgets(_CACHE)
     @base.remotable
     def destroy(self):
         with engines.api_writer(self._context) as session:
@@ -136,6 +168,7 @@ class Flavor(base.NovaObject, base.NovaObjectDictCompat):
                 raise exception.FlavorNotFound(flavor_id=self.flavorid)
             session.delete(db_flavor)
 
+    @ttl_cache.forgets(_CACHE)
     @base.remotable
     def save(self):
         """Save description, extra specs and projects (nothing else may

@@ -104,7 +104,7 @@ class HostManager:
                 self._last_full = now
 
     def _refresh_cells(self, context, full):
-        cells = [c for c in objects.CellMappingList.get_all(context)
+        cells = [c for c in objects.CellMappingList.get_all_cached(context)
                  if not c.is_cell0 and not c.disabled]
         for uuid in set(self._cells) - {c.uuid for c in cells}:
             del self._cells[uuid]

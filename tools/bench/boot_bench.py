@@ -292,9 +292,10 @@ def list_latency(api, calls):
     return times, len(body.get('servers', []))
 
 
-def run_sequential(api, args, flavor, rows):
+def run_sequential(api, args, flavor, rows, cpu):
     prefix = 'bench-seq-%s-' % uuid.uuid4().hex[:8]
     post_times, ids = [], []
+    cpu.mark('seq-start')
     start = time.perf_counter()
     for i in range(args.n):
         _, body, took = api.request(
@@ -306,6 +307,7 @@ def run_sequential(api, args, flavor, rows):
     filters = name_filter(api, prefix, ids[0])
     wait_active(api, set(ids), filters, args.timeout, args.poll)
     active = time.perf_counter() - start
+    cpu.mark('seq-active')
     rows.append(('sequential: %d POSTs issued in' % args.n, '%.2f s' % posted))
     rows.append(('sequential: all ACTIVE after', '%.2f s' % active))
     rows.append(('sequential: servers per second', '%.1f' % (args.n / active)))
@@ -316,15 +318,18 @@ def run_sequential(api, args, flavor, rows):
     rows.append(('GET /servers/detail (%d listed) median / p95' % listed,
                  '%.1f / %.1f ms' % (statistics.median(list_times) * 1e3,
                                      pct(list_times, 95) * 1e3)))
+    cpu.mark('seq-delete')
     del_times, gone = delete_all(api, ids, filters, args)
+    cpu.mark('seq-gone')
     rows.append(('sequential: DELETE median / p95',
                  '%.1f / %.1f ms' % (statistics.median(del_times) * 1e3,
                                      pct(del_times, 95) * 1e3)))
     rows.append(('sequential: all gone after', '%.2f s' % gone))
 
 
-def run_multi(api, args, flavor, rows):
+def run_multi(api, args, flavor, rows, cpu):
     prefix = 'bench-multi-%s' % uuid.uuid4().hex[:8]
+    cpu.mark('multi-start')
     start = time.perf_counter()
     _, body, took = api.request('POST', '/servers', server_body(
         prefix, args.image, flavor, count=args.n))
@@ -344,12 +349,15 @@ def run_multi(api, args, flavor, rows):
     ids = [s['id'] for s in servers]
     wait_active(api, set(ids), filters, args.timeout, args.poll)
     active = time.perf_counter() - start
+    cpu.mark('multi-active')
     rows.append(('multi-create: POST (min=max=%d)' % args.n,
                  '%.1f ms' % (took * 1e3)))
     rows.append(('multi-create: all ACTIVE after', '%.2f s' % active))
     rows.append(('multi-create: servers per second',
                  '%.1f' % (args.n / active)))
+    cpu.mark('multi-delete')
     del_times, gone = delete_all(api, ids, filters, args)
+    cpu.mark('multi-gone')
     rows.append(('multi-create: DELETE median / p95',
                  '%.1f / %.1f ms' % (statistics.median(del_times) * 1e3,
                                      pct(del_times, 95) * 1e3)))
@@ -409,6 +417,66 @@ def print_memory(sampler):
             sampler.peak[label] / mib))
 
 
+class CpuMeter:
+    """CPU seconds each process spent between two marks.
+
+    On a two-core machine the sum over every process (the services, the
+    database, the broker, this client) bounds how many boots per second
+    the machine can do at all, so each phase prints it per server.
+    """
+
+    _OTHERS = {'mariadbd': 'mariadb', 'mysqld': 'mariadb',
+               'postgres': 'postgresql', 'beam.smp': 'rabbitmq'}
+
+    def __init__(self, procs):
+        self.procs = dict(procs)
+        if psutil is not None:
+            self.procs['bench client'] = psutil.Process().pid
+            for proc in psutil.process_iter(['pid', 'name']):
+                label = self._OTHERS.get(proc.info.get('name'))
+                if label:
+                    self.procs['%s[%d]' % (label, proc.info['pid'])] = \
+                        proc.info['pid']
+        self.marks = {}
+
+    def _read(self):
+        seconds = {}
+        for label, pid in self.procs.items():
+            try:
+                with open('/proc/%d/stat' % pid) as f:
+                    fields = f.read().rsplit(')', 1)[1].split()
+            except OSError:
+                continue
+            # utime and stime, in clock ticks (fields 14 and 15).
+            seconds[label] = (int(fields[11]) + int(fields[12])) / 100.0
+        return seconds
+
+    def mark(self, name):
+        self.marks[name] = self._read()
+
+    def report(self, phases, servers):
+        """Print CPU ms per server for each (label, start, end) phase."""
+        if not phases or not self.procs:
+            return
+        print()
+        print('CPU per server (ms; all processes of a kind summed)')
+        kinds = sorted({re.sub(r'\[\d+\]$|\d+$', '', label)
+                        for label in self.procs})
+        print('%-16s' % 'process' + ''.join('%14s' % p[0] for p in phases))
+        totals = [0.0] * len(phases)
+        for kind in kinds:
+            cells = []
+            for i, (_, start, end) in enumerate(phases):
+                a, b = self.marks.get(start, {}), self.marks.get(end, {})
+                used = sum(b[l] - a[l] for l in b if l in a and
+                           re.sub(r'\[\d+\]$|\d+$', '', l) == kind)
+                totals[i] += used
+                cells.append('%14.1f' % (used * 1e3 / servers))
+            print('%-16s' % kind + ''.join(cells))
+        print('%-16s' % 'total' +
+              ''.join('%14.1f' % (t * 1e3 / servers) for t in totals))
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--endpoint', default='http://127.0.0.1:8774',
@@ -451,6 +519,7 @@ def main(argv=None):
     sampler = MemorySampler(procs)
     sampler.sample()
     sampler.start()
+    cpu = CpuMeter(procs)
 
     api = Api(args.endpoint, args.token, args.microversion)
     flavor = ensure_flavor(api, args.flavor)
@@ -459,9 +528,9 @@ def main(argv=None):
     try:
         if args.preload:
             preload_ids, preload_filters = preload(api, args, flavor, rows)
-        run_sequential(api, args, flavor, rows)
+        run_sequential(api, args, flavor, rows, cpu)
         if not args.skip_multi:
-            run_multi(api, args, flavor, rows)
+            run_multi(api, args, flavor, rows, cpu)
         if preload_ids:
             _, gone = delete_all(api, preload_ids, preload_filters, args)
             rows.append(('preload: all gone after', '%.2f s' % gone))
@@ -474,6 +543,10 @@ def main(argv=None):
     sampler.stop()
     print_table('Boot benchmark (%s)' % args.endpoint, rows)
     print_memory(sampler)
+    cpu.report([('seq boot', 'seq-start', 'seq-active'),
+                ('seq delete', 'seq-delete', 'seq-gone'),
+                ('multi boot', 'multi-start', 'multi-active'),
+                ('multi delete', 'multi-delete', 'multi-gone')], args.n)
     return 0
 
 

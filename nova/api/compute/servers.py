@@ -107,7 +107,9 @@ def create(req):
 def _flavor(req, flavor_ref):
     flavor_id = str(flavor_ref).rstrip('/').rsplit('/', 1)[-1]
     try:
-        flavor = objects.Flavor.get_by_flavor_id(req.context, flavor_id)
+        flavor = objects.Flavor.get_by_flavor_id_cached(
+            req.context, flavor_id,
+            req.services.conf.api.flavor_cache_seconds)
     except exception.FlavorNotFound:
         flavor = None
     if flavor is None or flavor.disabled:

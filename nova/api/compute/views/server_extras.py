@@ -30,7 +30,7 @@ def host_statuses(context, instances, service_down_time):
     if not hosts:
         return {}
     services = {}
-    for cell in objects.CellMappingList.get_all(context):
+    for cell in objects.CellMappingList.get_all_cached(context):
         if cell.is_cell0:
             continue
         with nova_context.target_cell(context, cell) as cctxt:
