@@ -16,6 +16,7 @@ from nova.compute import snapshot
 from nova.compute import states
 from nova.conductor import rpcapi as conductor_rpcapi
 from nova import context as nova_context
+from nova.db import engines
 from nova import exception
 from nova.image import api as image_api
 from nova import objects
@@ -454,6 +455,39 @@ class API:
 
     # -- delete ------------------------------------------------------------
 
+    def delete_server(self, context, instance_id, authorize):
+        """DELETE /servers/{id}: find, authorize (``authorize(instance)``
+        raises to refuse) and delete, in one API-database and one
+        cell-database transaction.
+
+        The mapping is read and marked queued_for_delete in the first; the
+        instance read and compare-and-set to deleting in the second.
+        """
+        if not uuidutils.is_uuid_like(instance_id):
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        with engines.api_writer(context):
+            mapping, build_req = self._locate(context, instance_id)
+            if not context.is_admin and \
+                    mapping.project_id != context.project_id:
+                raise exception.InstanceNotFound(instance_id=instance_id)
+            if build_req is None:
+                with nova_context.target_cell(
+                        context, mapping.cell_mapping) as cctxt, \
+                        engines.main_writer(cctxt):
+                    instance = objects.Instance.get_by_uuid(
+                        cctxt, instance_id, expected_attrs=[])
+                    authorize(instance)
+                    self._delete_in_cell(cctxt, instance, mapping)
+                mapping.queued_for_delete = True
+                mapping.save()
+                return
+        # Still building: its own transactions, since the conductor may
+        # move it into a cell meanwhile (delete() then reads it again).
+        instance = build_req.instance
+        instance._mapping = mapping
+        authorize(instance)
+        self.delete(context, instance)
+
     def delete(self, context, instance):
         """Delete an instance (or its build request). Returns at once; the
         compute finishes the deletion.
@@ -462,8 +496,6 @@ class API:
         rides along, and the compare-and-set on task_state settles races
         with builds and other deletes, so nothing is read twice.
         """
-        if instance.locked and not context.is_admin:
-            raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
         mapping = getattr(instance, '_mapping', None)
         if mapping is None:
             mapping, _ = self._locate(context, instance.uuid)
@@ -475,15 +507,20 @@ class API:
         else:
             with nova_context.target_cell(context,
                                           mapping.cell_mapping) as cctxt:
-                instance._context = cctxt
-                if instance.task_state == fields.TaskState.DELETING:
-                    return  # already on its way out: Nova answers 204 again
-                if mapping.cell_mapping.is_cell0 or not instance.host:
-                    instance.destroy()
-                else:
-                    self._delete_on_host(cctxt, instance)
+                self._delete_in_cell(cctxt, instance, mapping)
         mapping.queued_for_delete = True
         mapping.save()
+
+    def _delete_in_cell(self, cctxt, instance, mapping):
+        if instance.locked and not cctxt.is_admin:
+            raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+        instance._context = cctxt
+        if instance.task_state == fields.TaskState.DELETING:
+            return  # already on its way out: Nova answers 204 again
+        if mapping.cell_mapping.is_cell0 or not instance.host:
+            instance.destroy()
+        else:
+            self._delete_on_host(cctxt, instance)
 
     def _delete_on_host(self, cctxt, instance):
         instance.task_state = fields.TaskState.DELETING

@@ -250,9 +250,12 @@ def _hand_over(admin, uuids, cell):
     """Map the instances to their cell and drop their build requests, in
     one API-database transaction; return the uuids whose build request
     was gone already (deleted by their owner meanwhile)."""
+    # build_requests before instance_mappings: the order the API's create
+    # writes them in, so the two transactions cannot deadlock.
     with engines.api_writer(admin):
+        gone = set(objects.BuildRequest.destroy_many(admin, uuids))
         objects.InstanceMapping.set_cell_many(admin, uuids, cell)
-        return set(objects.BuildRequest.destroy_many(admin, uuids))
+        return gone
 
 
 class Rescheduler:

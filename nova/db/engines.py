@@ -6,6 +6,7 @@ cell's manager in ``db_connection``; :func:`main_writer`/:func:`main_reader`
 pick it, falling back to this process's ``[database]``.
 """
 import contextlib
+import functools
 import inspect
 import threading
 
@@ -114,7 +115,7 @@ def _opened(conn, *args):
 
 
 def _ended(conn, *args):
-    conn.info.pop(_OPEN, None)
+    conn.info[_OPEN] = False
 
 
 def _failed(context):
@@ -161,8 +162,10 @@ def context_manager_for(url):
         manager = _MANAGERS.get(url)
         if manager is None:
             manager = enginefacade.transaction_context()
+            # thread_checkin: oslo.db would sleep(0) on every checkin, for
+            # eventlet; with real threads it only gives the GIL away.
             manager.configure(connection=_prepare_url(url),
-                              sqlite_fk=False,
+                              sqlite_fk=False, thread_checkin=False,
                               connection_parameters=_connection_parameters(
                                   url),
                               max_pool_size=_POOL.get('max_pool_size'),
@@ -234,19 +237,29 @@ def _locked(exc):
     return 'database is locked' in str(exc)
 
 
-# SQLite lets one writer at a time; a write that finds the file busy past
-# the busy timeout is retried rather than failing a half-done workflow.
+# SQLite lets one writer at a time, and MariaDB or PostgreSQL may pick a
+# transaction as the victim of a deadlock: such a write is retried rather
+# than failing a half-done workflow.
 _retry_locked = oslo_db_api.wrap_db_retry(
     max_retries=20, retry_interval=0.05, max_retry_interval=1,
-    inc_retry_interval=True, exception_checker=_locked)
+    inc_retry_interval=True, retry_on_deadlock=True,
+    exception_checker=_locked)
 
 
 def retry_if_locked(function):
-    """Retry function while SQLite says the database is locked.
+    """Retry function while the database is locked or deadlocked.
 
-    The wrapper keeps the function's signature, which the versioned
-    objects' fingerprints read from remotable methods.
+    Only the outermost writer retries: inside another writer's
+    transaction the whole transaction is lost, so retrying one statement
+    of it cannot work. The wrapper keeps the function's signature, which
+    the versioned objects' fingerprints read from remotable methods.
     """
-    wrapper = _retry_locked(function)
+    retrying = _retry_locked(function)
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if getattr(_WRITING, 'depth', 0):
+            return function(*args, **kwargs)
+        return retrying(*args, **kwargs)
     wrapper.__signature__ = inspect.signature(function)
     return wrapper

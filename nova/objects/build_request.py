@@ -72,9 +72,10 @@ class BuildRequest(base.NovaObject):
         """
         uuids = list(instance_uuids)
         with engines.api_writer(context) as session:
+            # Locking: what is committed now, not an earlier snapshot.
             present = {r[0] for r in session.execute(
                 sa.select(_TABLE.c.instance_uuid).where(
-                    _TABLE.c.instance_uuid.in_(uuids)))}
+                    _TABLE.c.instance_uuid.in_(uuids)).with_for_update())}
             session.execute(_TABLE.delete().where(
                 _TABLE.c.instance_uuid.in_(uuids)))
         return [u for u in uuids if u not in present]
@@ -101,6 +102,7 @@ class BuildRequestList(base.ObjectListBase, base.NovaObject):
         return result
 
 
+@engines.retry_if_locked
 def create_build_records(context, instances, request_specs):
     """Write build requests, request specs and instance mappings at once.
 

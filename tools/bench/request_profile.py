@@ -84,6 +84,15 @@ class Counter:
                 counter.counts['sql ' + name.upper()] += 1
             return original(self_, dbapi_connection)
         setattr(cls, 'do_' + name, counted)
+        if name == 'rollback':
+            # The pool's reset-on-return rolls back on the driver itself.
+            sa.event.listen(sa.pool.Pool, 'reset', self._on_reset)
+
+    def _on_reset(self, dbapi_connection, record, state):
+        if self.mine() and not state.transaction_was_reset and (
+                record is None or record.info.get(
+                    engines._OPEN, True)):
+            self.counts['sql ROLLBACK (pool reset)'] += 1
 
     def _wrap_rpc(self, kind):
         cls = oslo_messaging.rpc.client._BaseCallContext
@@ -175,7 +184,7 @@ class Phase:
         self.counts.update(self.counter.take())
         return resp
 
-    def report(self, top):
+    def report(self, top, sort='cumulative'):
         n = len(self.times)
         print('\n%s: %d requests, median %.2f ms, p95 %.2f ms, '
               'API thread CPU median %.2f ms' % (
@@ -187,7 +196,7 @@ class Phase:
         if self.profiler and top:
             out = io.StringIO()
             stats = pstats.Stats(self.profiler, stream=out)
-            stats.sort_stats('cumulative').print_stats(top)
+            stats.sort_stats(sort).print_stats(top)
             print(out.getvalue())
 
 
@@ -212,6 +221,8 @@ def main(argv=None):
     p.add_argument('--list-calls', type=int, default=20)
     p.add_argument('--profile', type=int, default=0, metavar='TOP',
                    help='print the TOP functions of a cProfile per phase')
+    p.add_argument('--sort', default='cumulative',
+                   help='cProfile sort key (cumulative, tottime, ...)')
     args = p.parse_args(argv)
 
     name = 'nova_reqprof_%d' % int(time.time())
@@ -255,7 +266,7 @@ def main(argv=None):
         wait_for(client, ids, 'GONE')
         print('database: %s; %d servers' % (args.db, args.n))
         for phase in (create, listing, show, delete):
-            phase.report(args.profile)
+            phase.report(args.profile, args.sort)
     finally:
         if stack is not None:
             stack.stop()

@@ -59,10 +59,10 @@ def show(req, server_id):
 
 
 def delete(req, server_id):
-    compute_api = req.services.compute_api
-    instance = compute_api.get(req.context, server_id)
-    req.can(policies.SERVERS % 'delete', {'project_id': instance.project_id})
-    compute_api.delete(req.context, instance)
+    req.services.compute_api.delete_server(
+        req.context, server_id,
+        authorize=lambda instance: req.can(
+            policies.SERVERS % 'delete', {'project_id': instance.project_id}))
     return wsgi.empty_response(204)
 
 

@@ -266,9 +266,12 @@ def update(session, uuid, values, extra=None, expected=None,
 
 
 def _raise_update_conflict(session, uuid, expected):
+    # A locking read: it sees the row as the failed UPDATE did, not the
+    # snapshot an earlier read of this transaction took (MariaDB).
     row = session.execute(sa.select(INSTANCES.c.task_state,
                                     INSTANCES.c.vm_state).where(
-        INSTANCES.c.uuid == uuid, INSTANCES.c.deleted == 0)).first()
+        INSTANCES.c.uuid == uuid, INSTANCES.c.deleted == 0)
+        .with_for_update()).first()
     if row is None:
         raise exception.InstanceNotFound(instance_id=uuid)
     actual = row.task_state
