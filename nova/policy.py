@@ -15,4 +15,19 @@ def get_enforcer(conf):
     enforcer = oslo_policy.Enforcer(conf)
     enforcer.register_defaults(policies.list_rules())
     enforcer.load_rules()
+    if not enforcer.policy_path and not _existing_policy_dirs(enforcer):
+        # Nothing to override the defaults: oslo.policy would look for the
+        # file and the directories again on every check (about ten stat()
+        # calls each). A policy file added later needs a restart.
+        enforcer.use_conf = False
     return enforcer
+
+
+def _existing_policy_dirs(enforcer):
+    found = []
+    for path in enforcer.conf.oslo_policy.policy_dirs:
+        try:
+            found.append(enforcer._get_policy_path(path))
+        except Exception:
+            continue
+    return found

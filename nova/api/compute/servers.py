@@ -117,6 +117,19 @@ def _flavor(req, flavor_ref):
     return flavor
 
 
+def _random_password(length=12):
+    """From one read of the system's random source (a secrets.choice per
+    character costs a read each); bytes past the largest multiple of the
+    alphabet's size are dropped, so every character is equally likely."""
+    size = len(_PASSWORD_CHARS)
+    limit = 256 - 256 % size
+    chars = []
+    while len(chars) < length:
+        chars.extend(_PASSWORD_CHARS[b % size]
+                     for b in secrets.token_bytes(2 * length) if b < limit)
+    return ''.join(chars[:length])
+
+
 def _scheduler_hints(body):
     """Hints as the request spec stores them: lists of strings."""
     hints = body.get('os:scheduler_hints') or \
@@ -131,8 +144,8 @@ def _scheduler_hints(body):
 
 def _extras(req, server, flavor):
     """Authorize the optional parts of a create; return their arguments."""
-    extras = {'admin_password': server.get('adminPass') or ''.join(
-        secrets.choice(_PASSWORD_CHARS) for _ in range(12))}
+    extras = {'admin_password': server.get('adminPass') or
+              _random_password()}
     if 'OS-DCF:diskConfig' in server:
         extras['auto_disk_config'] = server['OS-DCF:diskConfig'] == 'AUTO'
     networks = server.get('networks')
