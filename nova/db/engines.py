@@ -124,6 +124,12 @@ def _failed(context):
         context.connection.info[_OPEN] = True
 
 
+def _checked_out(dbapi_connection, record, proxy):
+    # Unknown until this use's begin and end are seen: a use the events do
+    # not see (a raw DBAPI connection) is rolled back on return.
+    record.info.pop(_OPEN, None)
+
+
 def _reset_open_transactions(dbapi_connection, record, state):
     if state.transaction_was_reset:
         return
@@ -147,6 +153,7 @@ def _skip_needless_resets(engine):
     sa.event.listen(engine, 'rollback', _ended)
     sa.event.listen(engine, 'handle_error', _failed)
     engine.pool._reset_on_return = sa.pool.base.reset_none
+    sa.event.listen(engine.pool, 'checkout', _checked_out)
     sa.event.listen(engine.pool, 'reset', _reset_open_transactions)
 
 
