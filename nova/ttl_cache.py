@@ -49,15 +49,19 @@ class TTLCache:
                     del self._entries[key]
 
 
-def forgets(cache):
-    """Decorator for a write: cache forgets everything once it is done
-    (after, so nobody caches what it is replacing meanwhile)."""
+def forgets(cache, which=None):
+    """Decorator for a write: cache forgets what it wrote once it is done
+    (after, so nobody caches what it is replacing meanwhile).
+
+    which(*args, **kwargs), given the write's arguments, returns the
+    predicate of the keys to forget; without it everything goes.
+    """
     def decorator(method):
         @functools.wraps(method)
         def wrapper(*args, **kwargs):
             try:
                 return method(*args, **kwargs)
             finally:
-                cache.forget()
+                cache.forget(which(*args, **kwargs) if which else None)
         return wrapper
     return decorator

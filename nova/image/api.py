@@ -19,7 +19,6 @@ Every image is a dict with the keys of :data:`nova.image.meta.IMAGE_KEYS`
 times ISO 8601 strings such as ``2024-05-01T10:00:00Z``).
 """
 import copy
-import functools
 import threading
 
 from nova.image import data as image_data
@@ -29,15 +28,12 @@ from nova import ttl_cache
 _CACHE = ttl_cache.TTLCache()
 
 
-def _forgets_cached(method):
-    """An image write: forget what this process cached of that image."""
-    @functools.wraps(method)
-    def wrapper(self, context, image_id, *args, **kwargs):
-        try:
-            return method(self, context, image_id, *args, **kwargs)
-        finally:
-            _CACHE.forget(lambda key: key[0] == image_id)
-    return wrapper
+def _this_image(self, context, image_id, *args, **kwargs):
+    return lambda key: key[0] == image_id
+
+
+# An image write: forget what this process cached of that image.
+_forgets_cached = ttl_cache.forgets(_CACHE, which=_this_image)
 
 
 def _is_remote_compute_process():
