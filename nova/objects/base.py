@@ -35,6 +35,49 @@ class NovaObject(ovoo_base.VersionedObject):
     def obj_reset_changes(self, fields=None, recursive=False):
         super().obj_reset_changes(fields, recursive=recursive)
 
+    # OVO's obj_attr_is_set builds the list of every field name on each
+    # call, so whatever walks an object's fields (serializing, change
+    # tracking) costs fields squared: most of the CPU of sending an
+    # Instance over RPC. These two give the same answers with dict lookups.
+
+    def obj_attr_is_set(self, attrname):
+        if attrname not in self.fields and \
+                attrname not in self.obj_extra_fields:
+            raise AttributeError("%s object has no attribute '%s'"
+                                 % (self.obj_name(), attrname))
+        return hasattr(self, '_obj_' + attrname)
+
+    def obj_to_primitive(self, target_version=None, version_manifest=None):
+        """OVO's, reading the stored values directly; a backport to another
+        version still goes through OVO."""
+        if version_manifest or target_version not in (None, self.VERSION):
+            return super().obj_to_primitive(target_version, version_manifest)
+        primitive = {}
+        for name, field in self.fields.items():
+            value = getattr(self, '_obj_' + name, _UNSET)
+            if value is not _UNSET:
+                primitive[name] = field.to_primitive(self, name, value)
+        namespace = self.OBJ_SERIAL_NAMESPACE
+        result = {namespace + '.name': self.obj_name(),
+                  namespace + '.namespace': self.OBJ_PROJECT_NAMESPACE,
+                  namespace + '.version': self.VERSION,
+                  namespace + '.data': primitive}
+        changes = [name for name in self.obj_what_changed()
+                   if name in primitive]
+        if changes:
+            result[namespace + '.changes'] = changes
+        return result
+
+    def obj_what_changed(self):
+        fields = self.fields
+        changes = {name for name in self._changed_fields if name in fields}
+        for name in _object_fields(type(self)):
+            value = getattr(self, '_obj_' + name, None)
+            if isinstance(value, ovoo_base.VersionedObject) and \
+                    value.obj_what_changed():
+                changes.add(name)
+        return changes
+
     @staticmethod
     def _set_from_db(obj, name, value):
         """Set a field from a trusted DB value without coercion.
@@ -46,6 +89,21 @@ class NovaObject(ovoo_base.VersionedObject):
         if isinstance(value, datetime.datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=datetime.timezone.utc)
         setattr(obj, '_obj_' + name, value)
+
+
+_OBJECT_FIELDS = {}
+_UNSET = object()
+
+
+def _object_fields(cls):
+    """Names of cls's fields that hold an object (whose own changes count
+    as the parent's), worked out once per class."""
+    names = _OBJECT_FIELDS.get(cls)
+    if names is None:
+        names = _OBJECT_FIELDS[cls] = tuple(
+            name for name, field in cls.fields.items()
+            if isinstance(field, ovoo_fields.ObjectField))
+    return names
 
 
 class NovaPersistentObject:
