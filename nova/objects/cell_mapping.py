@@ -39,6 +39,24 @@ class CellMapping(base.NovaObject):
     def is_cell0(self):
         return self.obj_attr_is_set('uuid') and self.uuid == CELL0_UUID
 
+    @classmethod
+    def get_by_id_cached(cls, context, cell_id):
+        """The cell with database id cell_id, from the cache of
+        CellMappingList.get_all_cached (read again if it is missing); a
+        copy, so a caller changing it leaves the cache alone."""
+        for _ in range(2):
+            for cell in CellMappingList.get_all_cached(context):
+                if cell.id == cell_id:
+                    copy = cls()
+                    for name in cls.fields:
+                        if cell.obj_attr_is_set(name):
+                            setattr(copy, '_obj_' + name,
+                                    getattr(cell, name))
+                    copy._context = context
+                    return copy
+            _CACHE.forget()
+        raise exception.CellMappingNotFound(uuid='id=%s' % cell_id)
+
     @staticmethod
     def _from_db_object(context, cell, db_cell):
         for name in cell.fields:

@@ -1,4 +1,6 @@
 """InstanceMapping: which cell an instance lives in (API database)."""
+import functools
+
 import sqlalchemy as sa
 
 from nova.db.api import models as api_models
@@ -9,6 +11,14 @@ from nova.objects import cell_mapping
 from nova.objects import fields
 
 _TABLE = api_models.InstanceMapping.__table__
+
+
+@functools.lru_cache(maxsize=8)
+def _update_statement(columns):
+    # Built once per set of columns: DELETE saves a mapping every time.
+    return _TABLE.update().where(
+        _TABLE.c.instance_uuid == sa.bindparam('w_uuid')).values(
+        {c: sa.bindparam('v_' + c) for c in columns})
 
 
 @base.NovaObjectRegistry.register
@@ -44,12 +54,23 @@ class InstanceMapping(base.NovaObject):
     @classmethod
     @base.remotable
     def get_by_instance_uuid(cls, context, instance_uuid):
+        # Every request on one server starts here: one plain row, its cell
+        # from the process's cell cache (no ORM, no join).
         with engines.api_reader(context) as session:
-            db_mapping = session.query(api_models.InstanceMapping).filter_by(
-                instance_uuid=instance_uuid).first()
-            if db_mapping is None:
-                raise exception.InstanceMappingNotFound(uuid=instance_uuid)
-            return cls._from_db_object(context, cls(), db_mapping)
+            row = session.execute(sa.select(_TABLE).where(
+                _TABLE.c.instance_uuid == instance_uuid)).first()
+        if row is None:
+            raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+        mapping = cls()
+        for name in ('id', 'instance_uuid', 'project_id', 'user_id',
+                     'created_at', 'updated_at'):
+            mapping._set_from_db(mapping, name, getattr(row, name))
+        mapping._obj_queued_for_delete = bool(row.queued_for_delete)
+        mapping._obj_cell_mapping = row.cell_id and \
+            cell_mapping.CellMapping.get_by_id_cached(context, row.cell_id)
+        mapping._context = context
+        mapping.obj_reset_changes()
+        return mapping
 
     @base.remotable
     def create(self):
@@ -75,10 +96,11 @@ class InstanceMapping(base.NovaObject):
         if 'queued_for_delete' in changes:
             values['queued_for_delete'] = self.queued_for_delete
         if values:
+            params = {'v_' + k: v for k, v in values.items()}
+            params['w_uuid'] = self.instance_uuid
             with engines.api_writer(self._context) as session:
-                session.execute(_TABLE.update().where(
-                    _TABLE.c.instance_uuid == self.instance_uuid)
-                    .values(**values))
+                session.execute(_update_statement(tuple(sorted(values))),
+                                params)
         self.obj_reset_changes()
 
     @base.remotable
