@@ -254,14 +254,20 @@ class API:
         return instance
 
     def get_all(self, context, search_opts=None, limit=None, marker=None,
-                sort_keys=None, sort_dirs=None, expected_attrs=None):
-        """InstanceList across all cells and build requests."""
+                sort_keys=None, sort_dirs=None, expected_attrs=None,
+                load_only=None):
+        """InstanceList across all cells and build requests.
+
+        load_only: the instance fields the caller reads, every one when
+        None (InstanceList.get_listing).
+        """
         return instance_list.get_all(
             context, search_opts or {}, limit=limit, marker=marker,
             sort_keys=sort_keys or ['created_at'],
             sort_dirs=sort_dirs or ['desc'],
             expected_attrs=(['metadata', 'fault'] if expected_attrs is None
-                            else expected_attrs))
+                            else expected_attrs),
+            load_only=load_only)
 
     # -- snapshots (createImage) -------------------------------------------
 
@@ -457,30 +463,34 @@ class API:
 
     def delete_server(self, context, instance_id, authorize):
         """DELETE /servers/{id}: find, authorize (``authorize(instance)``
-        raises to refuse) and delete, in one API-database and one
-        cell-database transaction.
+        raises to refuse) and delete.
 
-        The mapping is read and marked queued_for_delete in the first; the
-        instance read and compare-and-set to deleting in the second.
+        A server on a host costs one API-database read (its mapping) and
+        one cell transaction (the instance read, and its compare-and-set to
+        deleting); the compute's last step marks the mapping
+        queued_for_delete (conductor.deletion), so only the cell commits
+        here.
         """
         if not uuidutils.is_uuid_like(instance_id):
             raise exception.InstanceNotFound(instance_id=instance_id)
-        with engines.api_writer(context):
+        with engines.api_reader(context):
             mapping, build_req = self._locate(context, instance_id)
-            if not context.is_admin and \
-                    mapping.project_id != context.project_id:
-                raise exception.InstanceNotFound(instance_id=instance_id)
-            if build_req is None:
-                with nova_context.target_cell(
-                        context, mapping.cell_mapping) as cctxt, \
-                        engines.main_writer(cctxt):
-                    instance = objects.Instance.get_by_uuid(
-                        cctxt, instance_id, expected_attrs=[])
-                    authorize(instance)
-                    self._delete_in_cell(cctxt, instance, mapping)
+        if not context.is_admin and mapping.project_id != context.project_id:
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        if build_req is None:
+            with nova_context.target_cell(
+                    context, mapping.cell_mapping) as cctxt, \
+                    engines.main_writer(cctxt):
+                # Brief: the few columns a delete decides on; the compute
+                # loads more only if its driver needs them.
+                instance = objects.Instance.get_brief(cctxt, instance_id)
+                authorize(instance)
+                compute_finishes = self._delete_in_cell(cctxt, instance,
+                                                        mapping)
+            if not compute_finishes:
                 mapping.queued_for_delete = True
                 mapping.save()
-                return
+            return
         # Still building: its own transactions, since the conductor may
         # move it into a cell meanwhile (delete() then reads it again).
         instance = build_req.instance
@@ -512,15 +522,18 @@ class API:
         mapping.save()
 
     def _delete_in_cell(self, cctxt, instance, mapping):
+        """Delete the instance here, or set it deleting and cast to its
+        compute. True when a compute finishes the delete (and marks the
+        mapping); False when it was deleted here."""
         if instance.locked and not cctxt.is_admin:
             raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
         instance._context = cctxt
         if instance.task_state == fields.TaskState.DELETING:
-            return  # already on its way out: Nova answers 204 again
+            return True  # already on its way out: Nova answers 204 again
         if mapping.cell_mapping.is_cell0 or not instance.host:
             instance.destroy()
-        else:
-            self._delete_on_host(cctxt, instance)
+            return False
+        return self._delete_on_host(cctxt, instance)
 
     def _delete_on_host(self, cctxt, instance):
         instance.task_state = fields.TaskState.DELETING
@@ -529,16 +542,17 @@ class API:
         try:
             instance.save(expected_task_state=_DELETABLE_TASK_STATES)
         except exception.UnexpectedDeletingTaskStateError:
-            return
+            return True
         if instance.vm_state == fields.VMState.RESIZED:
             self._confirm_resize_on_delete(cctxt, instance)
         if self.hosts_up.is_up(cctxt, instance.host):
             self.compute_rpcapi.terminate_instance(cctxt, instance)
-        else:
-            # Nobody would answer: delete the record here, as Nova's
-            # "local delete" does; the guest is reaped if the host returns.
-            LOG.warning('Compute %s is down; deleting %s locally',
-                        instance.host, instance.uuid)
-            instance.destroy()
-            # Its host cannot free its placement allocation: we do.
-            self.compute_task_api.free_allocations(cctxt, [instance.uuid])
+            return True
+        # Nobody would answer: delete the record here, as Nova's "local
+        # delete" does; the guest is reaped if the host returns.
+        LOG.warning('Compute %s is down; deleting %s locally',
+                    instance.host, instance.uuid)
+        instance.destroy()
+        # Its host cannot free its placement allocation: we do.
+        self.compute_task_api.free_allocations(cctxt, [instance.uuid])
+        return False

@@ -74,15 +74,17 @@ def _merge(instances, sort_keys, sort_dirs):
     keys = list(sort_keys) + ['uuid']
     dirs = list(sort_dirs) + ['desc']
     for key, direction in reversed(list(zip(keys, dirs))):
-        instances.sort(key=lambda i, k=key: _sort_value(
-            getattr(i, k) if i.obj_attr_is_set(k) else None),
-            reverse=(direction == 'desc'))
+        # The stored value (None when unset), without OVO's getter.
+        instances.sort(key=lambda i, a='_obj_' + key: _sort_value(
+            i.__dict__.get(a)), reverse=(direction == 'desc'))
     return instances
 
 
 def get_all(context, filters, limit=None, marker=None,
             sort_keys=('created_at',), sort_dirs=('desc',),
-            expected_attrs=()):
+            expected_attrs=(), load_only=None):
+    """load_only: the instance fields the caller reads (every field when
+    None); see InstanceList.get_listing."""
     cells = objects.CellMappingList.get_all_cached(context)
     build_instances = []
     if not filters.get('deleted') and filters.get('host') is None:
@@ -94,24 +96,30 @@ def get_all(context, filters, limit=None, marker=None,
         build_instances = _after(build_instances, marker_values,
                                  sort_keys, sort_dirs)
     found = list(build_instances)
+    sorted_cells = 0
     for cell in cells:
         with nova_context.target_cell(context, cell) as cctxt:
-            cell_list = objects.InstanceList.get_by_filters(
-                cctxt, filters, limit=limit, marker=marker_values,
-                expected_attrs=expected_attrs, sort_keys=list(sort_keys),
-                sort_dirs=list(sort_dirs))
+            cell_list = objects.InstanceList.get_listing(
+                cctxt, filters, load_only=load_only, limit=limit,
+                marker=marker_values, expected_attrs=expected_attrs,
+                sort_keys=sort_keys, sort_dirs=sort_dirs)
+        if cell_list.objects:
+            sorted_cells += 1
         found.extend(cell_list.objects)
     # An instance being moved into its cell can briefly be both a build
     # request and a cell row: show the cell's copy once.
     in_cells = {i.uuid for i in found[len(build_instances):]}
-    found = [i for i in found[:len(build_instances)]
-             if i.uuid not in in_cells] + found[len(build_instances):]
-    merged = _merge(found, sort_keys, sort_dirs)
+    unsorted = [i for i in found[:len(build_instances)]
+                if i.uuid not in in_cells]
+    found = unsorted + found[len(build_instances):]
+    # One cell's rows are in its database's order already (the one its
+    # keyset paging follows): only build requests or several cells need a
+    # merge.
+    merged = _merge(found, sort_keys, sort_dirs) \
+        if unsorted or sorted_cells > 1 else found
     if limit is not None:
         merged = merged[:limit]
-    result = objects.InstanceList(context)
-    result.objects = merged
-    return result
+    return objects.InstanceList.of(context, merged)
 
 
 def _after(instances, marker_values, sort_keys, sort_dirs):

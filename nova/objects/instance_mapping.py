@@ -21,6 +21,13 @@ def _update_statement(columns):
         {c: sa.bindparam('v_' + c) for c in columns})
 
 
+_GET_BY_INSTANCE_UUID = sa.select(_TABLE).where(
+    _TABLE.c.instance_uuid == sa.bindparam('uuid'))
+_QUEUE_FOR_DELETE = _TABLE.update().where(
+    _TABLE.c.instance_uuid.in_(sa.bindparam('uuids', expanding=True))
+).values(queued_for_delete=True)
+
+
 @base.NovaObjectRegistry.register
 class InstanceMapping(base.NovaObject):
     # Version 1.0: Initial version
@@ -57,8 +64,8 @@ class InstanceMapping(base.NovaObject):
         # Every request on one server starts here: one plain row, its cell
         # from the process's cell cache (no ORM, no join).
         with engines.api_reader(context) as session:
-            row = session.execute(sa.select(_TABLE).where(
-                _TABLE.c.instance_uuid == instance_uuid)).first()
+            row = session.execute(_GET_BY_INSTANCE_UUID,
+                                  {'uuid': instance_uuid}).first()
         if row is None:
             raise exception.InstanceMappingNotFound(uuid=instance_uuid)
         mapping = cls()
@@ -141,6 +148,14 @@ class InstanceMappingList(base.ObjectListBase, base.NovaObject):
             return {r[0] for r in session.execute(
                 sa.select(_TABLE.c.cell_id).distinct().where(
                     _TABLE.c.project_id == project_id))}
+
+    @staticmethod
+    def queue_for_delete_many(context, instance_uuids):
+        """Mark the mappings of deleted instances queued_for_delete, in the
+        caller's API-database transaction if it has one."""
+        with engines.api_writer(context) as session:
+            session.execute(_QUEUE_FOR_DELETE,
+                            {'uuids': list(instance_uuids)})
 
     @staticmethod
     def create_many(context, mappings):

@@ -199,8 +199,10 @@ def test_group_hint_records_member_and_request_spec(nova_api, flavor):
     server = nova_api.get('/servers/%s' % server_id,
                           microversion='2.71').json['server']
     assert server['server_groups'] == [group['id']]
-    # A deleted server leaves the group's member list.
+    # A deleted server leaves the group's member list (once its compute
+    # has removed it: until then it still holds its place on the host).
     assert nova_api.delete('/servers/%s' % server_id).status_int == 204
+    nova_api.wait_for_gone(server_id)
     shown = nova_api.get('/os-server-groups/%s' % group['id']).json
     assert shown['server_group']['members'] == []
 

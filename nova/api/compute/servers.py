@@ -25,13 +25,16 @@ _PASSWORD_CHARS = ''.join(c for c in string.ascii_letters + string.digits
 def _list(req, detail):
     req.can(policies.SERVERS % ('detail' if detail else 'index'))
     search = server_search.parse(req, detail)
+    view = views.ServerView(req)
+    # .objects: a plain list; iterating the InstanceList goes through
+    # OVO's Python-level Sequence.__iter__, item by item.
     instances = [] if search.nothing_matches else \
         req.services.compute_api.get_all(
             search.context, search.options, limit=search.limit,
             marker=search.marker, sort_keys=search.sort_keys,
             sort_dirs=search.sort_dirs,
-            expected_attrs=_expected_attrs(req) if detail else [])
-    view = views.ServerView(req)
+            expected_attrs=_expected_attrs(req) if detail else [],
+            load_only=view.fields(detail)).objects
     return wsgi.json_response(view.index(
         instances, detail, req.services.conf.api.max_limit))
 

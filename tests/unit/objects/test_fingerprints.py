@@ -21,7 +21,7 @@ EXPECTED = {
     'FlavorList': '1.0-52b5928600e7ca973aa4fc1e46f3934c',
     'HostMapping': '1.0-1441319dc4ad0abbfff131ba1fd81661',
     'HostMappingList': '1.0-cf01bf3d4d6617f76e98ff61c519a8f5',
-    'Instance': '1.0-9977f0dc6a0af353088816a19d34025c',
+    'Instance': '1.1-2b52f20c608b2f86aacee9da41d5be76',
     'InstanceAction': '1.0-2f328d8b27ce8c599ae01994a6c6e4f8',
     'InstanceActionEvent': '1.0-5f2df30188e19a6489639294e150e0ef',
     'InstanceActionEventList': '1.0-13d92fb953030cdbfee56481756e02be',

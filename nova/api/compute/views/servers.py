@@ -7,6 +7,7 @@ status, request specs) is fetched once per page by :meth:`prefetch`; each
 server then costs only dictionary work. Instance fields are read from the
 object's set values, never lazy-loaded.
 """
+import datetime
 import hashlib
 
 from nova.api.compute.views import links as links_view
@@ -49,6 +50,18 @@ _PROGRESS = frozenset(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE',
 _FAULT = frozenset(['ERROR', 'DELETED'])
 _SRV_ATTRS_23 = ('reservation_id', 'launch_index', 'hostname', 'kernel_id',
                  'ramdisk_id', 'root_device_name', 'user_data')
+# The instance fields bodies read (side attributes aside); a list reads
+# only these columns (ServerView.fields).
+_BASIC_FIELDS = ('uuid', 'display_name', 'vm_state')
+_DETAIL_FIELDS = ('uuid', 'display_name', 'vm_state', 'task_state',
+                  'power_state', 'progress', 'project_id', 'user_id', 'host',
+                  'image_ref', 'flavor', 'created_at', 'updated_at',
+                  'launched_at', 'terminated_at', 'access_ip_v4',
+                  'access_ip_v6', 'auto_disk_config', 'availability_zone',
+                  'config_drive', 'key_name')
+_UTC = datetime.timezone.utc
+_combine = datetime.datetime.combine
+_UNSET = object()
 
 
 def status(vm_state, task_state):
@@ -75,30 +88,28 @@ def states_of(statuses):
     return sorted(vm_states), None if any_task else sorted(task_states)
 
 
-class _Fields:
-    """A versioned object's stored values by field name; None when unset.
-
-    Versioned objects keep field values as ``_obj_<name>`` attributes;
-    reading those directly skips the property machinery and can never
-    trigger a lazy load.
-    """
-    __slots__ = ('_values',)
-
-    def __init__(self, values):
-        self._values = values
-
-    def __getitem__(self, name):
-        return self._values.get('_obj_' + name)
+def _isotime(value):
+    """wsgi.isotime at half the cost (strftime and a tz conversion): a
+    list formats two per server."""
+    if value is None:
+        return None
+    if value.tzinfo is not None and value.tzinfo is not _UTC:
+        value = value.astimezone(_UTC)
+    return '%04d-%02d-%02dT%02d:%02d:%02dZ' % (
+        value.year, value.month, value.day, value.hour, value.minute,
+        value.second)
 
 
 def _usage_time(value):
-    return value.replace(tzinfo=None).isoformat(timespec='microseconds') \
-        if value else None
+    # The wall time with microseconds, any UTC offset left off (formatting
+    # a naive datetime is cheaper than an aware one, even with combine()).
+    return _combine(value.date(), value.time()).isoformat(
+        timespec='microseconds') if value else None
 
 
 def is_partial(instance):
     """A minimal record of a server in a cell that did not answer."""
-    return not instance.obj_attr_is_set('vm_state')
+    return '_obj_vm_state' not in instance.__dict__
 
 
 class ServerView:
@@ -122,10 +133,33 @@ class ServerView:
                          fatal=False):
                 self.host_status = 'unknown-only'
         self.partial_ok = v >= (2, 69)
+        self.detail_fields = self._detail_fields()
         self._host_statuses = {}
         self._specs = {}
         self._with_groups = False   # server_groups (2.71): show only
         self._groups = {}
+        # Pieces many servers of a page share (a page has few hosts,
+        # flavors and images): built once, the same dict in every body.
+        self._host_ids = {}
+        self._flavors = {}
+        self._images = {}
+
+    def _detail_fields(self):
+        fields_ = list(_DETAIL_FIELDS)
+        if self.extended:
+            fields_ += [_SRV_ATTR_FIELDS.get(a, a) for a in self.srv_attrs]
+        elif self.hostname_for_all:
+            fields_.append('hostname')
+        if self.version >= (2, 9):
+            fields_ += ['locked', 'locked_by']
+        if self.version >= (2, 19):
+            fields_.append('display_description')
+        return tuple(fields_)
+
+    def fields(self, detail):
+        """The instance fields the bodies read (side attributes aside):
+        a list reads only these columns."""
+        return self.detail_fields if detail else _BASIC_FIELDS
 
     # -- per page ----------------------------------------------------------
 
@@ -153,29 +187,32 @@ class ServerView:
                 'links': self.links.pair(COLLECTION, instance.uuid)}
 
     def detail(self, instance):
-        if is_partial(instance):
-            return self._partial(instance, show=False)
         # Read the object's stored values (``_obj_<field>``) directly: no
         # per-field property machinery, no lazy loads; a thousand of these
         # must stay cheap. An unset field reads as None.
-        a = _Fields(instance.__dict__)
         g = instance.__dict__.get
+        vm_state = g('_obj_vm_state', _UNSET)
+        if vm_state is _UNSET:
+            return self._partial(instance, show=False)
+        task_state = g('_obj_task_state')
         uuid = g('_obj_uuid')
-        state = status(g('_obj_vm_state'), g('_obj_task_state'))
+        state = status(vm_state, task_state)
         host = g('_obj_host')
         project_id = g('_obj_project_id') or ''
+        metadata = g('_obj_metadata')
         body = {
             'id': uuid,
             'name': g('_obj_display_name'),
             'status': state,
             'tenant_id': project_id,
             'user_id': g('_obj_user_id') or '',
-            'metadata': dict(g('_obj_metadata') or {}),
-            'hostId': _host_id(project_id, host),
-            'image': self._image(a),
+            'metadata': dict(metadata) if metadata else {},
+            'hostId': self._host_id(project_id, host),
+            'image': self._image(g('_obj_image_ref'),
+                                 g('_obj_system_metadata')),
             'flavor': self._flavor(g('_obj_flavor')),
-            'created': wsgi.isotime(g('_obj_created_at')),
-            'updated': wsgi.isotime(g('_obj_updated_at')),
+            'created': _isotime(g('_obj_created_at')),
+            'updated': _isotime(g('_obj_updated_at')),
             'addresses': {},
             'accessIPv4': str(g('_obj_access_ip_v4') or ''),
             'accessIPv6': str(g('_obj_access_ip_v6') or ''),
@@ -187,8 +224,8 @@ class ServerView:
             'key_name': g('_obj_key_name'),
             'OS-SRV-USG:launched_at': _usage_time(g('_obj_launched_at')),
             'OS-SRV-USG:terminated_at': _usage_time(g('_obj_terminated_at')),
-            'OS-EXT-STS:task_state': g('_obj_task_state'),
-            'OS-EXT-STS:vm_state': g('_obj_vm_state'),
+            'OS-EXT-STS:task_state': task_state,
+            'OS-EXT-STS:vm_state': vm_state,
             'OS-EXT-STS:power_state': g('_obj_power_state'),
             'os-extended-volumes:volumes_attached': [],
         }
@@ -202,28 +239,28 @@ class ServerView:
                                               else g('_obj_' + attr))
         elif self.hostname_for_all:
             body['OS-EXT-SRV-ATTR:hostname'] = g('_obj_hostname')
-        self._add_versioned(body, a, host)
+        if self.version >= (2, 9):
+            self._add_versioned(body, g, host, uuid)
         return body
 
-    def _add_versioned(self, body, a, host):
+    def _add_versioned(self, body, g, host, uuid):
         v = self.version
         if self.host_status:
             value = self._host_statuses.get(host, '') if host else ''
             if self.host_status == 'all' or value == 'UNKNOWN':
                 body['host_status'] = value
-        if v >= (2, 9):
-            body['locked'] = bool(a['locked'] or a['locked_by'])
+        body['locked'] = bool(g('_obj_locked') or g('_obj_locked_by'))
         if v >= (2, 19):
-            body['description'] = a['display_description']
+            body['description'] = g('_obj_display_description')
         if v >= (2, 26):
             body['tags'] = []
         if v >= (2, 63):
             body['trusted_image_certificates'] = None
         if v >= (2, 73):
-            body['locked_reason'] = (a['system_metadata'] or {}).get(
+            body['locked_reason'] = (g('_obj_system_metadata') or {}).get(
                 'locked_reason') if body['locked'] else None
         if v >= (2, 96):
-            spec = self._specs.get(a['uuid'], {})
+            spec = self._specs.get(uuid, {})
             body['pinned_availability_zone'] = spec.get('availability_zone')
             if v >= (2, 100):
                 body['scheduler_hints'] = spec.get('scheduler_hints') or {}
@@ -265,32 +302,58 @@ class ServerView:
 
     # -- pieces ------------------------------------------------------------
 
-    def _image(self, a):
-        image_ref = a['image_ref']
+    def _host_id(self, project_id, host):
+        if not host:
+            return ''
+        key = (project_id, host)
+        host_id = self._host_ids.get(key)
+        if host_id is None:
+            host_id = self._host_ids[key] = hashlib.sha224(
+                (project_id + host).encode('utf-8')).hexdigest()
+        return host_id
+
+    def _image(self, image_ref, system_metadata):
         if not image_ref:
             return ''
-        image_id = image_ref.rstrip('/').rsplit('/', 1)[-1]
-        image = {'id': image_id,
-                 'links': self.links.bookmark_only('images', image_id)}
         if self.version >= (2, 98):
+            # Properties come from each server's system metadata.
+            image = self._image_body(image_ref)
             image['properties'] = {
-                k[6:]: v for k, v in (a['system_metadata'] or {}).items()
+                k[6:]: v for k, v in (system_metadata or {}).items()
                 if k.startswith('image_')}
+            return image
+        image = self._images.get(image_ref)
+        if image is None:
+            image = self._images[image_ref] = self._image_body(image_ref)
         return image
+
+    def _image_body(self, image_ref):
+        image_id = image_ref.rstrip('/').rsplit('/', 1)[-1]
+        return {'id': image_id,
+                'links': self.links.bookmark_only('images', image_id)}
 
     def _flavor(self, flavor):
         if flavor is None:
             return {}
-        f = _Fields(flavor.__dict__)
+        # Instances with the same flavor blob share one Flavor object
+        # (InstanceList); keep it with its body so its id is not reused.
+        cached = self._flavors.get(id(flavor))
+        if cached is None:
+            cached = self._flavors[id(flavor)] = (flavor,
+                                                  self._flavor_body(flavor))
+        return cached[1]
+
+    def _flavor_body(self, flavor):
+        f = flavor.__dict__.get
         if not self.embedded_flavor:
-            return {'id': f['flavorid'],
-                    'links': self.links.bookmark_only('flavors',
-                                                      f['flavorid'])}
-        body = {'vcpus': f['vcpus'], 'ram': f['memory_mb'],
-                'disk': f['root_gb'], 'ephemeral': f['ephemeral_gb'],
-                'swap': f['swap'] or 0, 'original_name': f['name']}
+            return {'id': f('_obj_flavorid'),
+                    'links': self.links.bookmark_only(
+                        'flavors', f('_obj_flavorid'))}
+        body = {'vcpus': f('_obj_vcpus'), 'ram': f('_obj_memory_mb'),
+                'disk': f('_obj_root_gb'), 'ephemeral': f('_obj_ephemeral_gb'),
+                'swap': f('_obj_swap') or 0, 'original_name': f('_obj_name')}
         if self.flavor_extra_specs:
-            body['extra_specs'] = dict(f['extra_specs'] or {})
+            body['extra_specs'] = dict(f('_obj_extra_specs') or {})
         return body
 
     def _fault(self, fault):
@@ -303,17 +366,20 @@ class ServerView:
 
     def _partial(self, instance, show):
         """What a server in a down cell shows (2.69)."""
-        a = _Fields(instance.__dict__)
-        body = {'id': a['uuid'], 'status': 'UNKNOWN',
-                'tenant_id': a['project_id'] or '',
-                'created': wsgi.isotime(a['created_at']),
-                'links': self.links.pair(COLLECTION, a['uuid'])}
+        g = instance.__dict__.get
+        uuid = g('_obj_uuid')
+        body = {'id': uuid, 'status': 'UNKNOWN',
+                'tenant_id': g('_obj_project_id') or '',
+                'created': wsgi.isotime(g('_obj_created_at')),
+                'links': self.links.pair(COLLECTION, uuid)}
         if show:
             body.update({
-                'user_id': a['user_id'] or '',
-                'image': self._image(a),
-                'flavor': self._flavor(a['flavor']),
-                'OS-EXT-AZ:availability_zone': a['availability_zone'] or '',
+                'user_id': g('_obj_user_id') or '',
+                'image': self._image(g('_obj_image_ref'),
+                                     g('_obj_system_metadata')),
+                'flavor': self._flavor(g('_obj_flavor')),
+                'OS-EXT-AZ:availability_zone':
+                    g('_obj_availability_zone') or '',
                 'OS-EXT-STS:power_state': fields.PowerState.NOSTATE,
                 'server_groups': []})
         return body
@@ -323,9 +389,5 @@ _SRV_ATTR_KEYS = dict({a: 'OS-EXT-SRV-ATTR:' + a for a in _SRV_ATTRS_23},
                       host='OS-EXT-SRV-ATTR:host',
                       node='OS-EXT-SRV-ATTR:hypervisor_hostname',
                       name='OS-EXT-SRV-ATTR:instance_name')
-
-
-def _host_id(project_id, host):
-    if not host:
-        return ''
-    return hashlib.sha224((project_id + host).encode('utf-8')).hexdigest()
+# The instance field behind an extended attribute named otherwise.
+_SRV_ATTR_FIELDS = {'name': 'id'}
