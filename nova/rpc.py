@@ -16,13 +16,17 @@ from nova.objects import base as objects_base
 _LOCK = threading.Lock()
 _TRANSPORTS = {}
 
-# After each message, oslo.messaging's AMQP listeners poll the socket with
-# a timeout that starts at 1 ms and doubles to 5 s, so every message costs
-# a dozen empty wake-ups (a quarter of a millisecond of CPU each, measured
-# here). The short first timeouts only make acknowledgements, which the
-# polling thread sends, leave sooner; 20 ms keeps them prompt and saves
-# about 40% of the CPU of an RPC call on both sides.
-_AMQP_FIRST_POLL_SECONDS = 0.02
+# After each message, oslo.messaging's AMQP listeners and reply waiters
+# poll the socket with a timeout that starts at 1 ms and doubles to 5 s, so
+# every message costs a dozen empty wake-ups (a quarter of a millisecond of
+# CPU each, measured here). A message arriving wakes the poll at once
+# whatever the timeout; RPC requests and replies are acknowledged inside
+# that wake-up. The timeouts only run queued notification acks and
+# requeues, and notice a stop (within 5 s already). Starting at 250 ms
+# leaves a service receiving a message every few tens of milliseconds
+# (a compute during a boot burst) with no empty wake-up at all: about
+# 0.3-0.5 ms less CPU per message on each side than 20 ms did.
+_AMQP_FIRST_POLL_SECONDS = 0.25
 
 
 def _tune_amqp_polling():

@@ -1,13 +1,17 @@
 """The build workflow on a compute host.
 
 The conductor hands the instance over in task_state spawning, with the
-allocation the scheduler claimed in placement. A successful build writes
-once: ACTIVE, compare-and-set on spawning (one round trip to the
-conductor). A failed spawn cleans up the guest, frees what this host
-counted, and goes back to the conductor with the alternates the scheduler
-chose: it reschedules the build to one of them, or puts the instance in
-ERROR with a fault (and frees the allocation) when none is left.
+allocation the scheduler claimed in placement (the builds of one request
+on this host come in one cast). A successful build writes once: ACTIVE,
+compare-and-set on spawning, cast to the conductor; builds ending together
+(a multi-create) share one cast (:class:`ActiveWriter`). A failed
+spawn cleans up the guest, frees what this host counted, and goes back to
+the conductor with the alternates the scheduler chose: it reschedules the
+build to one of them, or puts the instance in ERROR with a fault (and
+frees the allocation) when none is left.
 """
+import threading
+
 from oslo_log import log as logging
 
 from nova import exception
@@ -21,7 +25,7 @@ _EVENT = 'compute_build_and_run_instance'
 
 
 def build_and_run(context, host, driver, tracker, instance, image,
-                  alternates=(), conductor=None):
+                  alternates=(), conductor=None, writer=None):
     tracker.claim(instance)
     started = objects_base.now()
     try:
@@ -35,6 +39,9 @@ def build_and_run(context, host, driver, tracker, instance, image,
     instance.vm_state = fields.VMState.ACTIVE
     instance.task_state = None
     instance.launched_at = objects_base.now()
+    if writer is not None:
+        writer.write(context, instance)
+        return
     try:
         instance.save(expected_task_state=fields.TaskState.SPAWNING)
     except exception.UnexpectedDeletingTaskStateError:
@@ -47,6 +54,56 @@ def build_and_run(context, host, driver, tracker, instance, image,
         LOG.info('Instance %s was deleted before its build; removing the '
                  'guest', instance.uuid)
         discard(context, driver, tracker, instance)
+
+
+# The fields a successful build writes (see ActiveWriter).
+ACTIVE_FIELDS = ('power_state', 'vm_state', 'task_state', 'launched_at')
+
+
+class ActiveWriter:
+    """Sends the ACTIVE writes of this host's builds that spawned to the
+    conductor: a cast, several builds in one when they end together (a
+    multi-create).
+
+    The conductor writes each compare-and-set on spawning. An instance
+    found deleting is left to its terminate; one found gone (deleted with
+    no terminate coming) is cast back here to lose its guest
+    (``discard_build``). A build that finds no cast under way sends its
+    write and those queued meanwhile.
+    """
+
+    def __init__(self, conductor):
+        self._conductor = conductor
+        self._lock = threading.Lock()
+        self._queued = []
+        self._sending = False
+
+    def write(self, context, instance):
+        values = {name: getattr(instance, name) for name in ACTIVE_FIELDS}
+        values['launched_at'] = objects_base.naive(
+            values['launched_at']).isoformat()
+        instance.obj_reset_changes(ACTIVE_FIELDS)
+        with self._lock:
+            self._queued.append((context, instance.uuid, values))
+            send, self._sending = not self._sending, True
+        if send:
+            self._send_queued()
+
+    def _send_queued(self):
+        while True:
+            with self._lock:
+                batch, self._queued = self._queued, []
+                if not batch:
+                    self._sending = False
+                    return
+            try:
+                # The context only reaches the database: any of the
+                # batch's will do.
+                self._conductor.finish_builds(
+                    batch[0][0], {uuid: values for _, uuid, values in batch})
+            except Exception:
+                LOG.exception('Could not send the ACTIVE write of %s',
+                              [uuid for _, uuid, _ in batch])
 
 
 def discard(context, driver, tracker, instance):

@@ -24,6 +24,7 @@ from nova.compute import resource_tracker
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import snapshot
 from nova.conductor import rpcapi as conductor_rpcapi
+from nova import context as nova_context
 from nova import exception
 from nova.image import api as image_api
 from nova import objects
@@ -53,6 +54,8 @@ class ComputeManager:
         # Server actions cast to other computes and ask the conductor.
         self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf)
         self.compute_task_api = conductor_rpcapi.ComputeTaskAPI(conf)
+        # Builds ending together write ACTIVE in one conductor cast.
+        self._active_writer = build.ActiveWriter(self.compute_task_api)
         self.image_api = image_api.API(conf)
         self.image_cache = image_cache.ImageCache(conf, self.image_api)
         self._image_cache_cleaned_at = None
@@ -112,6 +115,19 @@ class ComputeManager:
                             alternates or [])
 
     @in_remote_objects
+    def build_and_run_instances(self, context, builds, requests):
+        # Each build runs as its own API request (see the rpcapi).
+        contexts = [nova_context.RequestContext.from_dict(r['context'])
+                    for r in requests]
+        for build_ in builds:
+            request = build_['request']
+            instance = build_['instance']
+            instance._context = contexts[request]
+            self._builds.submit(self._locked_build, contexts[request],
+                                instance, requests[request]['image'],
+                                build_['alternates'] or [])
+
+    @in_remote_objects
     def _locked_build(self, context, instance, image, alternates=()):
         try:
             with lockutils.lock(instance.uuid):
@@ -124,9 +140,17 @@ class ComputeManager:
                 build.build_and_run(context, self.host, self.driver,
                                     self.tracker, instance, image,
                                     alternates=alternates,
-                                    conductor=self.compute_task_api)
+                                    conductor=self.compute_task_api,
+                                    writer=self._active_writer)
         except Exception:
             LOG.exception('Unexpected error building %s', instance.uuid)
+
+    @in_remote_objects
+    def discard_build(self, context, instance):
+        # Its instance was deleted, with no terminate coming, while it
+        # spawned (see build.ActiveWriter).
+        with lockutils.lock(instance.uuid):
+            build.discard(context, self.driver, self.tracker, instance)
 
     @in_remote_objects
     def terminate_instance(self, context, instance):
@@ -139,13 +163,8 @@ class ComputeManager:
             if len(self._terminated) > _TERMINATED_KEPT:
                 self._terminated.popitem(last=False)
         self.driver.destroy(context, instance)
-        try:
-            instance.destroy()
-        except exception.InstanceNotFound:
-            # Someone else finished the delete (freeing twice is harmless).
-            self.tracker.free_allocations(instance)
-            return
-        self.tracker.free_allocations(instance)
+        # The conductor frees its allocations and marks it deleted.
+        self.compute_task_api.destroy_instance(context, instance.uuid)
         self.tracker.release(instance)
 
     @in_remote_objects

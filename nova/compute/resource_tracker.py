@@ -88,7 +88,9 @@ class ResourceTracker:
         self.driver = driver
         self.nodes = {}
         self.usage = {}
-        self.claimed = set()
+        # uuid -> (node, need) of what each instance counts for: a release
+        # then needs only the uuid, not the instance's flavor.
+        self.claimed = {}
         self.building = set()
         self.failed_builds = 0
         self.disabled = False
@@ -133,8 +135,9 @@ class ResourceTracker:
             self._dirty.set()
             if instance.uuid in self.claimed:
                 return
-            self.claimed.add(instance.uuid)
-            self._adjust(instance, +1)
+            claim = (instance.node or self.host, self._need(instance))
+            self.claimed[instance.uuid] = claim
+            self._adjust(claim, +1)
 
     def build_finished(self, instance, succeeded):
         """A build ended: stats for the IoOps and BuildFailure weighers."""
@@ -165,16 +168,16 @@ class ResourceTracker:
     def release(self, instance):
         """Free an instance's resources; a no-op if it holds none."""
         with self._lock:
-            if instance.uuid not in self.claimed:
-                return
-            self.claimed.discard(instance.uuid)
-            self._adjust(instance, -1)
+            claim = self.claimed.pop(instance.uuid, None)
+            if claim is not None:
+                self._adjust(claim, -1)
 
-    def _adjust(self, instance, sign):
-        """Change usage; the caller holds the lock."""
-        usage = self.usage.setdefault(instance.node or self.host,
-                                      [0, 0, 0, 0])
-        for i, amount in enumerate(self._need(instance)):
+    def _adjust(self, claim, sign):
+        """Change usage by a claim's (node, need); the caller holds the
+        lock."""
+        node, need = claim
+        usage = self.usage.setdefault(node, [0, 0, 0, 0])
+        for i, amount in enumerate(need):
             usage[i] += sign * amount
         usage[3] += sign
         self._dirty.set()
@@ -185,17 +188,17 @@ class ResourceTracker:
         """Recount usage from the instances on this host and save."""
         instances = objects.InstanceList.get_by_host(context, self.host)
         usage = {}
-        claimed = set()
+        claimed = {}
         for instance in instances:
             if instance.vm_state in ('deleted', 'error') and \
                     instance.task_state is None:
                 continue
-            counts = usage.setdefault(instance.node or self.host,
-                                      [0, 0, 0, 0])
-            for i, amount in enumerate(self._need(instance)):
+            claim = (instance.node or self.host, self._need(instance))
+            counts = usage.setdefault(claim[0], [0, 0, 0, 0])
+            for i, amount in enumerate(claim[1]):
                 counts[i] += amount
             counts[3] += 1
-            claimed.add(instance.uuid)
+            claimed[instance.uuid] = claim
         with self._lock:
             self.usage = usage
             self.claimed = claimed

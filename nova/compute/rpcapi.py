@@ -4,6 +4,12 @@ No release has shipped yet, so everything below is version 1.0, the first
 release's interface; later changes bump the version and add a line here.
 
 1.0: build_and_run_instance(instance, node, image, alternates=None),
+     build_and_run_instances(builds, requests) (the builds of a batch on
+     one host in one cast: builds [{instance, alternates, request}],
+     request the index in requests [{context (a dict), image}] of the
+     API request the build belongs to),
+     discard_build(instance) (the guest of a build whose instance was
+     deleted with no terminate coming),
      terminate_instance(instance), snapshot_instance(instance, image_id),
      server actions: reboot_instance, stop_instance, start_instance, pause_instance, unpause_instance,
      suspend_instance, resume_instance, rescue_instance, unrescue_instance,
@@ -30,6 +36,29 @@ class ComputeAPI:
         self.client.prepare(server=host, version='1.0').cast(
             context, 'build_and_run_instance', instance=instance, node=node,
             image=image, **kwargs)
+
+    def build_and_run_instances(self, context, host, builds):
+        """Build several instances on host in one cast (one per host for a
+        batch of API requests). builds: [(request context, instance,
+        image, alternate Selections)]; each build keeps its own request's
+        context (its actions, image downloads) and image."""
+        requests, index, wire = [], {}, []
+        for ctx, instance, image, alternates in builds:
+            key = id(ctx)
+            if key not in index:
+                index[key] = len(requests)
+                requests.append({'context': ctx.to_dict(), 'image': image})
+            wire.append({'instance': instance, 'request': index[key],
+                         'alternates': list(alternates or ())})
+        self.client.prepare(server=host, version='1.0').cast(
+            context, 'build_and_run_instances', builds=wire,
+            requests=requests)
+
+    def discard_build(self, context, instance):
+        """Remove the guest a build spawned for instance, deleted meanwhile
+        with no terminate coming."""
+        self.client.prepare(server=instance.host, version='1.0').cast(
+            context, 'discard_build', instance=instance)
 
     def terminate_instance(self, context, instance):
         self.client.prepare(server=instance.host, version='1.0').cast(

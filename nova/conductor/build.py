@@ -1,10 +1,12 @@
 """The build workflow: schedule, create in a cell, hand to computes.
 
-Build requests that arrive close together are handled as one batch: one
-read of their build records, one scheduler call, one transaction per cell
-database and one in the API database, then a cast per instance. A build
-nobody can host goes to cell0 as ERROR with a NoValidHost fault (the
-scheduler's explanation; its trace in the fault's admin-only details).
+Build requests that arrive close together are handled as one batch (a
+stream of them lingers a moment for the next): one read of their build
+records, one scheduler call, one transaction per cell database and one in
+the API database, then one cast per compute host. A build nobody can host
+goes to cell0 as ERROR with a NoValidHost fault (the scheduler's
+explanation; its trace in the fault's admin-only details). A compute
+writes its builds that spawned ACTIVE through ``finish``.
 
 The scheduler has claimed each instance's allocation in placement before
 the cast; the compute gets the alternates with it. A build that fails on
@@ -16,6 +18,7 @@ import collections
 import dataclasses
 import queue
 import threading
+import time
 
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
@@ -34,6 +37,16 @@ LOG = logging.getLogger(__name__)
 
 # Instances one batch may hold; a larger backlog is split.
 MAX_BATCH = 500
+# Orders arriving less than STREAM_GAP seconds apart are a stream (a
+# script creating servers one after the other, many users at once): a
+# batch of a stream waits until LINGER seconds after its first order
+# arrived for the next ones. A batch costs a scheduler call and three
+# transactions whatever its size, most of the conductor's and the
+# scheduler's CPU for a single server; two or three servers a batch
+# divide that, for at most LINGER more latency. A lone create does not
+# wait.
+STREAM_GAP = 0.1
+LINGER = 0.03
 
 
 @dataclasses.dataclass
@@ -44,6 +57,8 @@ class BuildOrder:
     image: dict
     build_requests: list = dataclasses.field(default_factory=list)
     spec: object = None
+    arrived: float = 0.0      # time.monotonic() when queued
+    streamed: bool = False    # came within STREAM_GAP of the one before
 
 
 class BuildQueue:
@@ -53,11 +68,18 @@ class BuildQueue:
         self._builder = builder
         self._orders = queue.Queue()
         self._stopped = threading.Event()
+        self._last_arrival = None
+        self._arrival_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name='build-queue')
         self._thread.start()
 
     def put(self, order):
+        with self._arrival_lock:
+            order.arrived = now = time.monotonic()
+            order.streamed = (self._last_arrival is not None and
+                              now - self._last_arrival < STREAM_GAP)
+            self._last_arrival = now
         self._orders.put(order)
 
     def stop(self, timeout=10):
@@ -70,9 +92,13 @@ class BuildQueue:
         except queue.Empty:
             return []
         count = len(batch[0].instance_uuids)
+        linger_until = batch[0].arrived + LINGER if batch[0].streamed \
+            else None
         while count < MAX_BATCH:
+            left = linger_until - time.monotonic() if linger_until else 0
             try:
-                order = self._orders.get_nowait()
+                order = self._orders.get(timeout=left) if left > 0 \
+                    else self._orders.get_nowait()
             except queue.Empty:
                 break
             batch.append(order)
@@ -198,6 +224,10 @@ class Builder:
                 cctxt, instances, action=instance_action.Actions.CREATE,
                 request_contexts=[o.context for o, _, _ in placed])
         gone = _hand_over(admin, uuids, cell)
+        # One cast per host for the whole batch (each build carrying its
+        # own request's context and image): a multi-create, or a stream of
+        # creates, costs a cast per host, not one per instance.
+        casts = collections.defaultdict(list)
         for order, instance, choice in placed:
             if instance.uuid in gone:
                 # Deleted by its owner while being scheduled.
@@ -205,12 +235,40 @@ class Builder:
                     instance._context = cctxt
                     instance.destroy()
                 continue
-            host = choice[0]
-            self.compute.build_and_run_instance(
-                order.context, instance, host.service_host, host.nodename,
-                order.image, alternates=list(choice[1:]))
+            casts[choice[0].service_host].append(
+                (order.context, instance, order.image, choice[1:]))
+        for host, builds in casts.items():
+            self.compute.build_and_run_instances(builds[0][0], host, builds)
         if gone:
             self.placement.delete_allocations(admin, sorted(gone))
+
+    def finish(self, context, finished):
+        """Builds that spawned on a compute: each ACTIVE, compare-and-set
+        on spawning. finished: {instance uuid: column values as the
+        compute sends them}."""
+        for uuid, outcome in _write_active(context, finished).items():
+            if outcome == _DELETING:
+                # Its terminate, queued on the compute, removes the guest.
+                LOG.info('Instance %s was deleted while it spawned', uuid)
+            elif outcome == _GONE:
+                self._discard(context, uuid)
+            elif outcome is not None:
+                LOG.warning('Build of %s ended in an unexpected state: %s',
+                            uuid, outcome)
+
+    def _discard(self, context, uuid):
+        """Deleted with no terminate coming (before its build began on the
+        host): the host must still remove the guest it spawned."""
+        try:
+            instance = objects.Instance.get_by_uuid(
+                context.elevated(read_deleted='yes'), uuid,
+                expected_attrs=[])
+        except exception.InstanceNotFound:   # purged already
+            self.placement.delete_allocations(context, [uuid])
+            return
+        LOG.info('Instance %s was deleted before its build; %s removes '
+                 'the guest', uuid, instance.host)
+        self.compute.discard_build(context, instance)
 
     def bury_in_cell0(self, admin, order, cells, reason, details=None,
                       claimed=False):
@@ -243,6 +301,31 @@ class Builder:
         if claimed:
             # The scheduler may have claimed before we stopped waiting.
             self.placement.delete_allocations(admin, uuids)
+
+
+_DELETING = 'deleting'
+_GONE = 'gone'
+
+
+@engines.retry_if_locked
+def _write_active(context, finished):
+    """Write each build ACTIVE, compare-and-set on spawning, in one
+    transaction; {uuid: None (written), _DELETING, _GONE or why not}."""
+    outcomes = {}
+    with engines.main_writer(context):
+        for uuid, values in finished.items():
+            try:
+                objects.Instance.save_values(
+                    context, uuid, values, None, None, None,
+                    {'task_state': fields.TaskState.SPAWNING})
+                outcomes[uuid] = None
+            except exception.UnexpectedDeletingTaskStateError:
+                outcomes[uuid] = _DELETING
+            except exception.InstanceNotFound:
+                outcomes[uuid] = _GONE
+            except exception.UnexpectedTaskStateError as exc:
+                outcomes[uuid] = exc.format_message()
+    return outcomes
 
 
 @engines.retry_if_locked

@@ -15,7 +15,8 @@ Two interfaces on the ``conductor`` topic:
   update_provider(uuid, name, inventories, traits) (call from a compute's
   resource tracker); free_allocations(instance_uuids) and
   build_failed(instance_uuid, host, alternates, image, message, details)
-  (casts from computes).
+  (casts from computes); finish_builds(finished) (cast from a compute:
+  the ACTIVE writes of builds that spawned, several in one).
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -109,11 +110,27 @@ class ComputeTaskAPI:
                         uuid=uuid, name=name, inventories=inventories,
                         traits=list(traits))
 
+    def destroy_instance(self, context, instance_uuid):
+        """A compute has removed the guest: free the instance's allocations,
+        mark its mapping queued_for_delete and its row deleted (see
+        nova.conductor.deletion). A cast: the compute needs no answer, and
+        the message waits in the conductor's queue if no conductor runs."""
+        self.client.prepare(version='1.0').cast(
+            context, 'destroy_instance', instance_uuid=instance_uuid)
+
     def free_allocations(self, context, instance_uuids):
         """Free the placement allocations of deleted instances."""
         self.client.prepare(version='1.0').cast(
             context, 'free_allocations',
             instance_uuids=list(instance_uuids))
+
+    def finish_builds(self, context, finished):
+        """{instance uuid: column values} of builds that spawned: each
+        ACTIVE, compare-and-set on spawning. A cast: an instance deleted
+        meanwhile needs nothing from the compute but, when no terminate is
+        coming, to lose its guest (compute's discard_build)."""
+        self.client.prepare(version='1.0').cast(
+            context, 'finish_builds', finished=finished)
 
     def build_failed(self, context, instance_uuid, host, alternates, image,
                      message, details):

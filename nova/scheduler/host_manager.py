@@ -15,6 +15,7 @@ are counted in memory (``pending``), so back-to-back decisions see them.
 """
 import collections
 import datetime
+import functools
 import threading
 import time
 
@@ -49,9 +50,19 @@ _SERVICE_COLUMNS = (_SERVICES.c.host, _SERVICES.c.disabled,
                     _SERVICES.c.deleted)
 
 
-def _changed_since(table, since):
+def _changed_since(table):
     stamp = sa.func.coalesce(table.c.updated_at, table.c.created_at)
-    return stamp >= since - _OVERLAP
+    return stamp >= sa.bindparam('since')
+
+
+# The refresh reads, whole ([False]) or rows changed since :since ([True]),
+# built once: the scheduler runs them every host_info_refresh_seconds.
+_NODE_QUERIES = (sa.select(*_NODE_COLUMNS),
+                 sa.select(*_NODE_COLUMNS).where(_changed_since(_NODES)))
+_SERVICE_QUERIES = tuple(
+    query.where(_SERVICES.c.binary == 'nova-compute') for query in (
+        sa.select(*_SERVICE_COLUMNS),
+        sa.select(*_SERVICE_COLUMNS).where(_changed_since(_SERVICES))))
 
 
 def _json(text, default):
@@ -61,6 +72,20 @@ def _json(text, default):
         return jsonutils.loads(text)
     except ValueError:
         return default
+
+
+@functools.lru_cache(maxsize=1)
+def _aggregates_signature_query():
+    # Built once: every scheduler call runs it, and building it (and its
+    # cache key) cost more than running it.
+    from nova.db.api import scheduling_models as sm
+    parts = []
+    for model in (sm.Aggregate, sm.AggregateHost, sm.AggregateMetadata):
+        table = model.__table__
+        parts.extend(sa.select(column).scalar_subquery() for column in (
+            sa.func.count(), sa.func.max(table.c.created_at),
+            sa.func.max(table.c.updated_at)))
+    return sa.select(*parts)
 
 
 class _CellCache:
@@ -118,18 +143,14 @@ class HostManager:
 
     def _refresh_cell(self, context, cache):
         started = objects_base.naive(objects_base.now())
-        node_query = sa.select(*_NODE_COLUMNS)
-        service_query = sa.select(*_SERVICE_COLUMNS).where(
-            _SERVICES.c.binary == 'nova-compute')
-        if cache.read_at is not None:
-            node_query = node_query.where(
-                _changed_since(_NODES, cache.read_at))
-            service_query = service_query.where(
-                _changed_since(_SERVICES, cache.read_at))
+        changed = cache.read_at is not None
+        params = {'since': cache.read_at - _OVERLAP} if changed else {}
         with nova_context.target_cell(context, cache.cell) as cctxt:
             with engines.main_reader(cctxt) as session:
-                nodes = session.execute(node_query).all()
-                services = session.execute(service_query).all()
+                nodes = session.execute(_NODE_QUERIES[changed],
+                                        params).all()
+                services = session.execute(_SERVICE_QUERIES[changed],
+                                           params).all()
         for row in services:
             if row.deleted:
                 cache.services.pop(row.host, None)
@@ -156,15 +177,8 @@ class HostManager:
     def _aggregates_signature(self, context):
         """Row counts and latest timestamps of the aggregate tables: any
         create, delete or update changes it (one cheap query)."""
-        from nova.db.api import scheduling_models as sm
-        parts = []
-        for model in (sm.Aggregate, sm.AggregateHost, sm.AggregateMetadata):
-            table = model.__table__
-            parts.extend(sa.select(column).scalar_subquery() for column in (
-                sa.func.count(), sa.func.max(table.c.created_at),
-                sa.func.max(table.c.updated_at)))
         with engines.api_reader(context) as session:
-            return tuple(session.execute(sa.select(*parts)).one())
+            return tuple(session.execute(_aggregates_signature_query()).one())
 
     def _refresh_aggregates(self, context):
         """All aggregates (few rows), re-read when their tables changed."""

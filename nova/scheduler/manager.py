@@ -5,6 +5,7 @@ import time
 
 import oslo_messaging as messaging
 from oslo_log import log as logging
+from sqlalchemy import orm as sa_orm
 
 from nova.compute import host_discovery
 from nova import context as nova_context
@@ -20,6 +21,9 @@ class SchedulerManager:
     def __init__(self, conf):
         self.conf = conf
         self.scheduler = scheduler.Scheduler(conf)
+        # SQLAlchemy configures every ORM mapper on the first ORM query
+        # (about 0.1 s of CPU here): at start, not in the first boot.
+        sa_orm.configure_mappers()
         # One decision at a time in this process: its in-memory view of
         # what it placed stays consistent. Placement's atomic claims keep
         # several scheduler processes from overcommitting a host.

@@ -27,12 +27,19 @@ def claim_allocations(allocation_request):
             for rp, value in allocation_request['allocations'].items()}
 
 
-def selection(state):
-    return objects.Selection(
+def selection(state, request_json=None):
+    """A Selection of state's host; request_json: its allocation request
+    as JSON, when the caller has it already."""
+    chosen = objects.Selection(
         compute_node_uuid=state.uuid, service_host=state.host,
         nodename=state.nodename, cell_uuid=state.cell_uuid, limits=None,
-        allocation_request=jsonutils.dumps(state.allocation_request),
+        allocation_request=request_json or jsonutils.dumps(
+            state.allocation_request),
         allocation_request_version=ALLOCATION_REQUEST_VERSION)
+    # A value, never saved: without this, every copy sent (to the
+    # conductor, then with each build cast) carries its list of changes.
+    chosen.obj_reset_changes()
+    return chosen
 
 
 class Scheduler:
@@ -123,4 +130,13 @@ class Scheduler:
     def _selections(plan):
         if not isinstance(plan, decision.Plan):
             return plan
-        return [[selection(h) for h in hosts] for hosts in plan.hosts]
+        # A host is chosen or an alternate for many instances of a plan:
+        # its allocation request is written as JSON once.
+        requests = {}
+        for hosts in plan.hosts:
+            for host in hosts:
+                if id(host) not in requests:
+                    requests[id(host)] = jsonutils.dumps(
+                        host.allocation_request)
+        return [[selection(h, requests[id(h)]) for h in hosts]
+                for hosts in plan.hosts]

@@ -145,18 +145,25 @@ def test_a_successful_build_writes_the_instance_once(
                         args, kwargs)
     monkeypatch.setattr(conductor_manager.ConductorManager,
                         'object_class_action_versions', recorded)
+    writes_sent = []
+    original_finish = conductor_manager.ComputeTaskManager.finish_builds
+
+    def finish(self, context, finished):
+        writes_sent.append(dict(finished))
+        return original_finish(self, context, finished)
+    monkeypatch.setattr(conductor_manager.ComputeTaskManager,
+                        'finish_builds', finish)
     server_id = nova_api.create_server(flavor, name='one-write')['id']
     nova_api.wait_for_status(server_id, 'ACTIVE')
     time.sleep(0.5)  # a write after ACTIVE would count too
-    # Every object call the compute made about this instance.
-    writes = [(name, method, args) for name, method, args in calls
-              if server_id in args]
-    assert [(name, method) for name, method, _ in writes] == [
-        ('Instance', 'save_values')]
-    uuid, values, extra, metadata, sysmeta, expected = writes[0][2]
-    assert expected == {'task_state': 'spawning'}
-    assert values['vm_state'] == 'active'
-    assert values['task_state'] is None
+    # No object call of the compute is about this instance: its one write
+    # is the ACTIVE one, compare-and-set on spawning.
+    assert not [c for c in calls if server_id in c[2]]
+    writes = [b[server_id] for b in writes_sent if server_id in b]
+    assert len(writes) == 1
+    assert writes[0]['vm_state'] == 'active'
+    assert writes[0]['task_state'] is None
+    assert writes[0]['launched_at']
 
 
 def test_a_delete_that_overtakes_the_build_leaves_nothing(

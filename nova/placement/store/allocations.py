@@ -42,20 +42,35 @@ class Claim:
     error: Exception = None
 
 
+# The reads of a claim, built once with an expanding IN parameter: every
+# boot's claim runs them, and building a statement (and its cache key)
+# cost more than running it.
+_CONSUMER_ROWS = sa.select(
+    _CONS.c.id, _CONS.c.uuid, _CONS.c.generation,
+    t.PROJECTS.c.external_id.label('project_id'),
+    t.USERS.c.external_id.label('user_id'),
+    t.CONSUMER_TYPES.c.name.label('consumer_type')).select_from(
+    _CONS.join(t.PROJECTS, t.PROJECTS.c.id == _CONS.c.project_id)
+    .join(t.USERS, t.USERS.c.id == _CONS.c.user_id)
+    .outerjoin(t.CONSUMER_TYPES,
+               t.CONSUMER_TYPES.c.id == _CONS.c.consumer_type_id)).where(
+    _CONS.c.uuid.in_(sa.bindparam('uuids', expanding=True)))
+_OF_CONSUMERS = sa.select(
+    _ALLOC.c.consumer_id, _ALLOC.c.resource_provider_id,
+    _ALLOC.c.resource_class_id, _ALLOC.c.used).where(
+    _ALLOC.c.consumer_id.in_(sa.bindparam('uuids', expanding=True)))
+_USAGE_OF = sa.select(
+    _ALLOC.c.resource_provider_id, _ALLOC.c.resource_class_id,
+    sa.func.sum(_ALLOC.c.used)).where(
+    _ALLOC.c.resource_provider_id.in_(sa.bindparam('ids', expanding=True))
+).group_by(_ALLOC.c.resource_provider_id, _ALLOC.c.resource_class_id)
+
+
 def consumer_rows(session, consumer_uuids):
     """{uuid: consumer dict (id, generation, project, user, type)}."""
     found = {}
-    query = sa.select(
-        _CONS.c.id, _CONS.c.uuid, _CONS.c.generation,
-        t.PROJECTS.c.external_id.label('project_id'),
-        t.USERS.c.external_id.label('user_id'),
-        t.CONSUMER_TYPES.c.name.label('consumer_type')).select_from(
-        _CONS.join(t.PROJECTS, t.PROJECTS.c.id == _CONS.c.project_id)
-        .join(t.USERS, t.USERS.c.id == _CONS.c.user_id)
-        .outerjoin(t.CONSUMER_TYPES,
-                   t.CONSUMER_TYPES.c.id == _CONS.c.consumer_type_id))
     for chunk in t.chunks(consumer_uuids):
-        for row in session.execute(query.where(_CONS.c.uuid.in_(chunk))):
+        for row in session.execute(_CONSUMER_ROWS, {'uuids': chunk}):
             found[row.uuid] = dict(row._mapping)
     return found
 
@@ -64,11 +79,8 @@ def of_consumers(session, consumer_uuids):
     """{consumer uuid: {provider id: {class id: used}}}."""
     result = collections.defaultdict(lambda: collections.defaultdict(dict))
     for chunk in t.chunks(consumer_uuids):
-        rows = session.execute(sa.select(
-            _ALLOC.c.consumer_id, _ALLOC.c.resource_provider_id,
-            _ALLOC.c.resource_class_id, _ALLOC.c.used).where(
-            _ALLOC.c.consumer_id.in_(chunk)))
-        for consumer, pid, rc_id, used in rows:
+        for consumer, pid, rc_id, used in session.execute(
+                _OF_CONSUMERS, {'uuids': chunk}):
             result[consumer][pid][rc_id] = used
     return result
 
@@ -77,12 +89,7 @@ def usage_of(session, provider_ids):
     """{(provider id, class id): total used}."""
     usage = {}
     for chunk in t.chunks(provider_ids):
-        rows = session.execute(sa.select(
-            _ALLOC.c.resource_provider_id, _ALLOC.c.resource_class_id,
-            sa.func.sum(_ALLOC.c.used)).where(
-            _ALLOC.c.resource_provider_id.in_(chunk)).group_by(
-            _ALLOC.c.resource_provider_id, _ALLOC.c.resource_class_id))
-        for pid, rc_id, used in rows:
+        for pid, rc_id, used in session.execute(_USAGE_OF, {'ids': chunk}):
             usage[(pid, rc_id)] = int(used)
     return usage
 
@@ -213,7 +220,12 @@ def _write(session, batch, accepted):
         by_id.update({p['id']: p for p in rp_store.get_many(
             session, list(with_uuid)).values()})
     rp_store.bump_generations(session, [by_id[pid] for pid in batch.touched])
-    uuids = list(accepted)
+    # Allocation rows exist only with their consumer row (both are written
+    # and deleted together), so a consumer this transaction did not find
+    # has none to replace: a first claim, most of them, skips the DELETE.
+    # (One created meanwhile makes the consumer INSERT fail and the
+    # transaction retry.)
+    uuids = [u for u in accepted if u in batch.consumers]
     for chunk in t.chunks(uuids):
         session.execute(_ALLOC.delete().where(_ALLOC.c.consumer_id.in_(chunk)))
     now = t.now()
@@ -265,30 +277,58 @@ def _save_consumers(session, existing, accepted):
             raise t.Raced('consumer created concurrently')
 
 
+def _id_of(table, column, name):
+    return sa.select(table.c.id).where(
+        column == sa.bindparam(name)).scalar_subquery()
+
+
+# The ids of a claim's project, user and consumer type in one query (built
+# once: building a statement costs more than running this one).
+_OWNER_IDS = sa.select(
+    _id_of(t.PROJECTS, t.PROJECTS.c.external_id, 'project'),
+    _id_of(t.USERS, t.USERS.c.external_id, 'user'),
+    _id_of(t.CONSUMER_TYPES, t.CONSUMER_TYPES.c.name, 'ctype'))
+
+
 def _owner_ids(session, project_id, user_id, consumer_type):
-    ctype = None
-    if consumer_type:
-        ctype = t.ensure_external_id(session, t.CONSUMER_TYPES,
-                                     consumer_type)
-    return (t.ensure_external_id(session, t.PROJECTS, project_id),
-            t.ensure_external_id(session, t.USERS, user_id), ctype)
+    """(project id, user id, consumer type id or None), each created when
+    missing: one query when all exist, as they do but for a first claim."""
+    found = session.execute(_OWNER_IDS, {
+        'project': project_id, 'user': user_id,
+        'ctype': consumer_type or ''}).one()
+    ids = []
+    for row_id, table, name in zip(
+            found, (t.PROJECTS, t.USERS, t.CONSUMER_TYPES),
+            (project_id, user_id, consumer_type)):
+        if not name:
+            row_id = None   # no consumer type asked for
+        elif row_id is None:
+            row_id = t.ensure_external_id(session, table, name)
+        ids.append(row_id)
+    return tuple(ids)
+
+
+# The statements of delete_consumers, built once: every server delete
+# runs them, and building them cost more than running them.
+# One statement finds and bumps the providers the consumers were on.
+_BUMP_PROVIDERS = t.PROVIDERS.update().where(t.PROVIDERS.c.id.in_(
+    sa.select(_ALLOC.c.resource_provider_id).where(
+        _ALLOC.c.consumer_id.in_(sa.bindparam('uuids', expanding=True))))
+).values(generation=t.PROVIDERS.c.generation + 1,
+         updated_at=sa.bindparam('now'))
+_DELETE_ALLOCATIONS = _ALLOC.delete().where(
+    _ALLOC.c.consumer_id.in_(sa.bindparam('uuids', expanding=True)))
+_DELETE_CONSUMERS = _CONS.delete().where(
+    _CONS.c.uuid.in_(sa.bindparam('uuids', expanding=True)))
 
 
 def delete_consumers(session, consumer_uuids):
     """Delete the allocations (and consumer rows) of consumer_uuids,
     bumping the generation of every provider they were on."""
-    pids = set()
     for chunk in t.chunks(consumer_uuids):
-        pids |= set(session.execute(sa.select(
-            _ALLOC.c.resource_provider_id).distinct().where(
-            _ALLOC.c.consumer_id.in_(chunk))).scalars())
-    for chunk in t.chunks(sorted(pids)):
-        session.execute(t.PROVIDERS.update().where(
-            t.PROVIDERS.c.id.in_(chunk)).values(
-            generation=t.PROVIDERS.c.generation + 1, updated_at=t.now()))
-    for chunk in t.chunks(consumer_uuids):
-        session.execute(_ALLOC.delete().where(_ALLOC.c.consumer_id.in_(chunk)))
-        session.execute(_CONS.delete().where(_CONS.c.uuid.in_(chunk)))
+        session.execute(_BUMP_PROVIDERS, {'uuids': chunk, 'now': t.now()})
+        session.execute(_DELETE_ALLOCATIONS, {'uuids': chunk})
+        session.execute(_DELETE_CONSUMERS, {'uuids': chunk})
 
 
 def by_consumer(session, consumer_uuid, generations=None):
