@@ -310,12 +310,14 @@ def _owner_ids(session, project_id, user_id, consumer_type):
 
 # The statements of delete_consumers, built once: every server delete
 # runs them, and building them cost more than running them.
-# One statement finds and bumps the providers the consumers were on.
-_BUMP_PROVIDERS = t.PROVIDERS.update().where(t.PROVIDERS.c.id.in_(
-    sa.select(_ALLOC.c.resource_provider_id).where(
-        _ALLOC.c.consumer_id.in_(sa.bindparam('uuids', expanding=True))))
-).values(generation=t.PROVIDERS.c.generation + 1,
-         updated_at=sa.bindparam('now'))
+# The providers are found first, then bumped by id: an UPDATE with an IN
+# subquery may scan every provider on MariaDB before 11.1.
+_PROVIDERS_OF = sa.select(_ALLOC.c.resource_provider_id).distinct().where(
+    _ALLOC.c.consumer_id.in_(sa.bindparam('uuids', expanding=True)))
+_BUMP_PROVIDERS = t.PROVIDERS.update().where(
+    t.PROVIDERS.c.id.in_(sa.bindparam('ids', expanding=True))).values(
+    generation=t.PROVIDERS.c.generation + 1,
+    updated_at=sa.bindparam('now'))
 _DELETE_ALLOCATIONS = _ALLOC.delete().where(
     _ALLOC.c.consumer_id.in_(sa.bindparam('uuids', expanding=True)))
 _DELETE_CONSUMERS = _CONS.delete().where(
@@ -325,8 +327,13 @@ _DELETE_CONSUMERS = _CONS.delete().where(
 def delete_consumers(session, consumer_uuids):
     """Delete the allocations (and consumer rows) of consumer_uuids,
     bumping the generation of every provider they were on."""
+    pids = set()
     for chunk in t.chunks(consumer_uuids):
-        session.execute(_BUMP_PROVIDERS, {'uuids': chunk, 'now': t.now()})
+        pids |= set(session.execute(_PROVIDERS_OF,
+                                    {'uuids': chunk}).scalars())
+    for chunk in t.chunks(sorted(pids)):
+        session.execute(_BUMP_PROVIDERS, {'ids': chunk, 'now': t.now()})
+    for chunk in t.chunks(consumer_uuids):
         session.execute(_DELETE_ALLOCATIONS, {'uuids': chunk})
         session.execute(_DELETE_CONSUMERS, {'uuids': chunk})
 
