@@ -504,8 +504,9 @@ def parse_args(argv):
                    help='OpenStack-API-Version to send (default: none, 2.1)')
     p.add_argument('--timeout', type=float, default=600,
                    help='seconds to wait for each ACTIVE/gone phase')
-    p.add_argument('--poll', type=float, default=0.25,
-                   help='seconds between two list polls')
+    p.add_argument('--poll', type=float, default=0.1,
+                   help='seconds between two list polls (the "all ACTIVE" '
+                        'and "all gone" figures are precise to this much)')
     p.add_argument('--skip-multi', action='store_true',
                    help='skip the multi-create phase')
     return p.parse_args(argv)

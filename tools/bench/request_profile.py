@@ -17,6 +17,7 @@ import collections
 import cProfile
 import io
 import json
+import os
 import pstats
 import statistics
 import subprocess
@@ -197,6 +198,9 @@ class Phase:
             out = io.StringIO()
             stats = pstats.Stats(self.profiler, stream=out)
             stats.sort_stats(sort).print_stats(top)
+            for pattern in filter(None, os.environ.get(
+                    'PROFILE_CALLERS', '').split(',')):
+                stats.print_callers(pattern)
             print(out.getvalue())
 
 
@@ -257,6 +261,11 @@ def main(argv=None):
         listing = Phase('GET /servers/detail', counter, args.profile)
         for _ in range(args.list_calls):
             listing.run(client, 'GET', '/servers/detail')
+        # The floor every request pays (auth, routing, microversion, JSON)
+        # without touching a database.
+        version = Phase('GET /v2.1/ (no SQL)', counter, args.profile)
+        for _ in range(args.n):
+            version.run(client, 'GET', '/')
         show = Phase('GET /servers/{id}', counter, args.profile)
         for server_id in ids:
             show.run(client, 'GET', '/servers/%s' % server_id)
@@ -265,7 +274,7 @@ def main(argv=None):
             delete.run(client, 'DELETE', '/servers/%s' % server_id)
         wait_for(client, ids, 'GONE')
         print('database: %s; %d servers' % (args.db, args.n))
-        for phase in (create, listing, show, delete):
+        for phase in (create, listing, version, show, delete):
             phase.report(args.profile, args.sort)
     finally:
         if stack is not None:
