@@ -517,7 +517,8 @@ class API:
         else:
             with nova_context.target_cell(context,
                                           mapping.cell_mapping) as cctxt:
-                self._delete_in_cell(cctxt, instance, mapping)
+                if self._delete_in_cell(cctxt, instance, mapping):
+                    return  # its compute marks the mapping at the end
         mapping.queued_for_delete = True
         mapping.save()
 

@@ -38,7 +38,7 @@ class NovaObject(ovoo_base.VersionedObject):
     # OVO's obj_attr_is_set builds the list of every field name on each
     # call, so whatever walks an object's fields (serializing, change
     # tracking) costs fields squared: most of the CPU of sending an
-    # Instance over RPC. These two give the same answers with dict lookups.
+    # Instance over RPC. These give the same answers with dict lookups.
 
     def obj_attr_is_set(self, attrname):
         if attrname not in self.fields and \
@@ -77,6 +77,18 @@ class NovaObject(ovoo_base.VersionedObject):
                     value.obj_what_changed():
                 changes.add(name)
         return changes
+
+    def _copy(self, context):
+        """A copy of the set fields for another caller, sharing no dict or
+        list with this object (a cached object stays as it was)."""
+        copy = type(self)()
+        for name in self.fields:
+            value = getattr(self, '_obj_' + name, _UNSET)
+            if value is not _UNSET:
+                setattr(copy, '_obj_' + name, type(value)(value)
+                        if isinstance(value, (dict, list)) else value)
+        copy._context = context
+        return copy
 
     @staticmethod
     def _set_from_db(obj, name, value):

@@ -47,13 +47,7 @@ class CellMapping(base.NovaObject):
         for _ in range(2):
             for cell in CellMappingList.get_all_cached(context):
                 if cell.id == cell_id:
-                    copy = cls()
-                    for name in cls.fields:
-                        if cell.obj_attr_is_set(name):
-                            setattr(copy, '_obj_' + name,
-                                    getattr(cell, name))
-                    copy._context = context
-                    return copy
+                    return cell._copy(context)
             _CACHE.forget()
         raise exception.CellMappingNotFound(uuid='id=%s' % cell_id)
 

@@ -114,18 +114,6 @@ class Flavor(base.NovaObject, base.NovaObjectDictCompat):
             raise exception.FlavorNotFound(flavor_id=flavorid)
         return flavor._copy(context)
 
-    def _copy(self, context):
-        """A copy sharing no mutable field with this flavor."""
-        copy = type(self)()
-        for name in self.fields:
-            if self.obj_attr_is_set(name):
-                value = getattr(self, name)
-                setattr(copy, name, type(value)(value)
-                        if isinstance(value, (dict, list)) else value)
-        copy._context = context
-        copy.obj_reset_changes()
-        return copy
-
     @ttl_cache.forgets(_CACHE)
     @base.remotable
     def create(self):

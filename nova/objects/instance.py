@@ -253,14 +253,7 @@ class Instance(base.NovaPersistentObject, base.NovaObject,
         (db.BRIEF_COLUMNS); any other field loads on first use."""
         with engines.main_reader(context) as session:
             row = db.get_brief(session.connection(), uuid)
-        instance = cls()
-        for name, value in row.items():
-            cls._set_from_db(instance, name, value)
-        instance._obj_deleted = bool(row['deleted'])
-        instance._obj_locked = bool(row['locked'])
-        instance._context = context
-        instance.obj_reset_changes()
-        return instance
+        return cls._from_db_object(context, cls(), row)
 
     @base.remotable
     def create(self):
