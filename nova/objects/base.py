@@ -68,6 +68,37 @@ class NovaObject(ovoo_base.VersionedObject):
             result[namespace + '.changes'] = changes
         return result
 
+    @classmethod
+    def _obj_from_primitive(cls, context, objver, primitive):
+        """OVO's, storing each field's deserialized value directly.
+
+        OVO assigns through the field's setter, which coerces the value it
+        has just deserialized a second time: about half the CPU of
+        receiving an Instance over RPC or reading a build request. A
+        primitive is what obj_to_primitive made of a valid object, so the
+        second pass only ever checked the same thing again. Lists and
+        dicts stay plain, as an object loaded from the database holds them.
+        """
+        self = cls()
+        self._context = context
+        self.VERSION = objver
+        namespace = cls.OBJ_SERIAL_NAMESPACE
+        fields = cls.fields
+        readers = _readers(cls)
+        for name, value in primitive[namespace + '.data'].items():
+            if name not in fields:
+                continue
+            if value is not None:
+                read = readers[name]
+                fast = read(value) if read else _UNSET
+                value = fields[name].from_primitive(self, name, value) \
+                    if fast is _UNSET else fast
+            setattr(self, '_obj_' + name, value)
+        self._changed_fields = {
+            name for name in primitive.get(namespace + '.changes', ())
+            if name in fields}
+        return self
+
     def obj_what_changed(self):
         fields = self.fields
         changes = {name for name in self._changed_fields if name in fields}
@@ -105,6 +136,53 @@ class NovaObject(ovoo_base.VersionedObject):
 
 _OBJECT_FIELDS = {}
 _UNSET = object()
+
+
+def _read_datetime(text):
+    # OVO writes UTC as "...Z"; iso8601 parses it ten times slower.
+    try:
+        value = datetime.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return _UNSET
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.timezone.utc)
+    return value
+
+
+def _same(value):
+    return value
+
+
+# Field types whose primitive is the value itself, or cheaply read; any
+# other type (a subclass too: it may read differently) goes through OVO.
+_FAST_READERS = {
+    ovoo_fields.String: _same, ovoo_fields.Integer: _same,
+    ovoo_fields.Float: _same, ovoo_fields.Boolean: _same,
+    ovoo_fields.UUID: _same, ovoo_fields.Enum: _same,
+    ovoo_fields.DateTime: _read_datetime,
+}
+_READERS = {}
+
+
+def _reader(field):
+    kind = type(field._type)
+    read = _FAST_READERS.get(kind)
+    if read is not None:
+        return read
+    if kind in (ovoo_fields.Dict, ovoo_fields.List):
+        element = type(field._type._element_type._type)
+        if _FAST_READERS.get(element) is _same:
+            return dict if kind is ovoo_fields.Dict else list
+    return None
+
+
+def _readers(cls):
+    """{field name: fast reader or None}, worked out once per class."""
+    readers = _READERS.get(cls)
+    if readers is None:
+        readers = _READERS[cls] = {
+            name: _reader(field) for name, field in cls.fields.items()}
+    return readers
 
 
 def _object_fields(cls):
