@@ -16,15 +16,13 @@ none is left, the allocation is freed and the instance ends in ERROR.
 """
 import collections
 import dataclasses
-import queue
-import threading
-import time
 
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 
 from nova.compute import availability_zones
 from nova.compute import rpcapi as compute_rpcapi
+from nova.conductor import batching
 from nova import context as nova_context
 from nova.db import engines
 from nova import exception
@@ -57,70 +55,28 @@ class BuildOrder:
     image: dict
     build_requests: list = dataclasses.field(default_factory=list)
     spec: object = None
-    arrived: float = 0.0      # time.monotonic() when queued
-    streamed: bool = False    # came within STREAM_GAP of the one before
 
 
-class BuildQueue:
-    """Gathers orders while a batch is being built, then builds them all."""
+class BuildQueue(batching.LingeringQueue):
+    """Gathers orders while a batch is being built, then builds them all
+    (nova.conductor.batching); a failed batch is built again order by
+    order."""
+
+    # This module's values, read at every batch (tests change them).
+    stream_gap = property(lambda self: STREAM_GAP)
+    linger = property(lambda self: LINGER)
+    max_batch = property(lambda self: MAX_BATCH)
 
     def __init__(self, builder):
-        self._builder = builder
-        self._orders = queue.Queue()
-        self._stopped = threading.Event()
-        self._last_arrival = None
-        self._arrival_lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name='build-queue')
-        self._thread.start()
+        super().__init__(builder.build, 'build-queue',
+                         size=lambda order: len(order.instance_uuids),
+                         describe=lambda order: order.instance_uuids)
 
-    def put(self, order):
-        with self._arrival_lock:
-            order.arrived = now = time.monotonic()
-            order.streamed = (self._last_arrival is not None and
-                              now - self._last_arrival < STREAM_GAP)
-            self._last_arrival = now
-        self._orders.put(order)
-
-    def stop(self, timeout=10):
-        self._stopped.set()
-        self._thread.join(timeout)
-
-    def _take_batch(self):
-        try:
-            batch = [self._orders.get(timeout=0.5)]
-        except queue.Empty:
-            return []
-        count = len(batch[0].instance_uuids)
-        linger_until = batch[0].arrived + LINGER if batch[0].streamed \
-            else None
-        while count < MAX_BATCH:
-            left = linger_until - time.monotonic() if linger_until else 0
-            try:
-                order = self._orders.get(timeout=left) if left > 0 \
-                    else self._orders.get_nowait()
-            except queue.Empty:
-                break
-            batch.append(order)
-            count += len(order.instance_uuids)
-        return batch
-
-    def _run(self):
-        while not (self._stopped.is_set() and self._orders.empty()):
-            batch = self._take_batch()
-            if not batch:
-                continue
-            try:
-                self._builder.build(batch)
-            except Exception:
-                LOG.exception('Building a batch of %d orders failed; '
-                              'retrying them one by one', len(batch))
-                for order in batch:
-                    try:
-                        self._builder.build([order])
-                    except Exception:
-                        LOG.exception('Build of %s failed',
-                                      order.instance_uuids)
+    @property
+    def _orders(self):
+        # The queued orders (tests/functional/test_build_batching.py waits
+        # on their count).
+        return self._queue
 
 
 class Builder:

@@ -344,6 +344,18 @@ class Instance(base.NovaPersistentObject, base.NovaObject,
         with engines.main_writer(context) as session:
             return _wire(db.soft_delete(session.connection(), uuid, values))
 
+    @classmethod
+    def destroy_many(cls, context, uuids):
+        """destroy() for several instances of one cell, in one transaction;
+        instances deleted already are skipped. Returns how many this marked
+        deleted. Not remotable: only the conductor calls it."""
+        values = {'vm_state': fields.VMState.DELETED, 'task_state': None,
+                  'terminated_at': base.naive(base.now())}
+        with engines.main_writer(context) as session:
+            _, marked = db.soft_delete_many(session.connection(), uuids,
+                                            values)
+        return marked
+
     def add_fault(self, code, message, details, host):
         """Record an instance fault (message visible to tenants)."""
         self.record_fault(self._context, self.uuid, code,

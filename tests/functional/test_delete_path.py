@@ -1,14 +1,22 @@
 """DELETE /servers/{id} reads a brief instance (a few columns), casts it
 to the compute, and the compute ends the delete with one cast to the
-conductor, which frees its allocations and marks it deleted.
+conductor, which frees its allocations and marks it deleted (deletes
+arriving together in one batch).
 
 The whole in-process stack with the fake driver; calls are recorded by
 wrapping the real methods, never replacing them.
 """
+import logging
+import threading
+import time
+
 import pytest
 
 from nova.compute import manager as compute_manager
+from nova.conductor import batching
+from nova.conductor import deletion
 from nova.conductor import manager as conductor_manager
+from nova.conductor import rpcapi as conductor_rpcapi
 from nova import context as nova_context
 from nova.db.main import instances as instances_db
 from nova import exception
@@ -92,3 +100,123 @@ def test_delete_sends_a_brief_instance_and_ends_in_one_cast(
     assert not any(server_id in svc.manager.tracker.claimed
                    for svc in nova_stack.services.services
                    if svc.binary == 'nova-compute')
+
+
+WAIT = 20  # seconds a held step waits at most (a test never hangs)
+
+
+def _create_servers(nova_api, count):
+    flavor = nova_api.create_flavor()['id']
+    ids = [nova_api.create_server(flavor, name='vm%d' % i)['id']
+           for i in range(count)]
+    for server_id in ids:
+        nova_api.wait_for_status(server_id, 'ACTIVE')
+    return ids
+
+
+def _assert_released(nova_stack, server_id):
+    placement = direct.Placement(nova_stack.conf)
+    ctx = nova_context.get_admin_context()
+    assert placement.get_allocations(ctx, server_id)['allocations'] == {}
+    mapping = objects.InstanceMapping.get_by_instance_uuid(ctx, server_id)
+    assert mapping.queued_for_delete
+
+
+@pytest.fixture
+def cell_writes(monkeypatch):
+    """[[instance uuid, ...]] of every batched soft delete."""
+    calls = []
+    original = objects.Instance.destroy_many
+
+    def recorded(cls, context, uuids):
+        calls.append(sorted(uuids))
+        return original(context, uuids)
+    monkeypatch.setattr(objects.Instance, 'destroy_many',
+                        classmethod(recorded))
+    return calls
+
+
+@pytest.fixture
+def handled(monkeypatch):
+    """[instance uuid, ...] of every destroy the queue handled (once per
+    cast), appended after its batch ended."""
+    uuids = []
+    original = batching.LingeringQueue._handle_batch
+
+    def recorded(self, batch):
+        original(self, batch)
+        if isinstance(self, deletion.DestroyQueue):
+            uuids.extend(uuid for _, uuid in batch)
+    monkeypatch.setattr(batching.LingeringQueue, '_handle_batch', recorded)
+    return uuids
+
+
+def _hold_destroys_until(monkeypatch, count):
+    """The conductor's next batch of destroys waits until count are
+    queued (a wrapper around the real method)."""
+    original = deletion.DestroyQueue._take_batch
+    waiting = threading.Event()
+    done = threading.Event()
+
+    def take_when_all_are_queued(self):
+        if not done.is_set():
+            waiting.set()
+            deadline = time.monotonic() + WAIT
+            while self._queue.qsize() < count and \
+                    time.monotonic() < deadline:
+                time.sleep(0.01)
+            done.set()
+        return original(self)
+    monkeypatch.setattr(deletion.DestroyQueue, '_take_batch',
+                        take_when_all_are_queued)
+    # The queue may be waiting in the real method: let it come round.
+    assert waiting.wait(WAIT)
+
+
+def test_a_stream_of_deletes_ends_in_one_cell_transaction(
+        monkeypatch, nova_stack, nova_api, cell_writes):
+    server_ids = _create_servers(nova_api, 4)
+    _hold_destroys_until(monkeypatch, len(server_ids))
+    for server_id in server_ids:
+        assert nova_api.delete('/servers/%s' % server_id).status_int == 204
+    for server_id in server_ids:
+        nova_api.wait_for_gone(server_id)
+        _assert_released(nova_stack, server_id)
+    assert cell_writes == [sorted(server_ids)]
+
+
+def test_a_lone_delete_does_not_linger(monkeypatch, nova_stack, nova_api):
+    server_id, = _create_servers(nova_api, 1)
+    monkeypatch.setattr(deletion.DestroyQueue, 'linger', 3600.0)  # hangs
+    # Longer than a stream's gap since any other destroy of this module.
+    time.sleep(deletion.DestroyQueue.stream_gap * 1.5)
+    assert nova_api.delete('/servers/%s' % server_id).status_int == 204
+    nova_api.wait_for_gone(server_id)
+    _assert_released(nova_stack, server_id)
+
+
+def test_an_instance_destroyed_twice_is_fine(
+        caplog, nova_stack, nova_api, server_id, cell_writes, handled):
+    caplog.set_level(logging.ERROR)
+    assert nova_api.delete('/servers/%s' % server_id).status_int == 204
+    nova_api.wait_for_gone(server_id)
+    with _cell_context(server_id) as cctxt:
+        deleted = cctxt.elevated(read_deleted='yes')
+        before = objects.Instance.get_by_uuid(deleted, server_id)
+    # The compute's cast again, twice (in one batch or two).
+    conductor = conductor_rpcapi.ComputeTaskAPI(nova_stack.conf)
+    ctx = nova_context.get_admin_context()
+    conductor.destroy_instance(ctx, server_id)
+    conductor.destroy_instance(ctx, server_id)
+    deadline = time.monotonic() + WAIT
+    while handled.count(server_id) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert handled.count(server_id) == 3
+    with _cell_context(server_id) as cctxt:
+        after = objects.Instance.get_by_uuid(
+            cctxt.elevated(read_deleted='yes'), server_id)
+    assert (after.deleted, after.vm_state) == (True, 'deleted')
+    assert after.deleted_at == before.deleted_at
+    _assert_released(nova_stack, server_id)
+    assert [c for c in cell_writes if server_id in c]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -404,6 +404,42 @@ _SOFT_DELETE_SIDE_ROWS = [
     for table in (EXTRA, METADATA, SYSMETA)]
 
 
+def soft_delete_many(session, uuids, values):
+    """soft_delete for several instances, one statement per table; those
+    deleted already (or purged) are left as they are. Returns (deleted_at,
+    how many instances this marked)."""
+    now = utcnow()
+    uuids = sorted(set(uuids))   # one lock order for concurrent batches
+    params = {'v_' + k: v for k, v in values.items()}
+    params.update(w_uuids=uuids, now=now)
+    result = session.execute(
+        _soft_delete_many_statement(tuple(sorted(values))), params)
+    for statement in _SOFT_DELETE_MANY_SIDE_ROWS:
+        session.execute(statement, {'w_uuids': uuids, 'now': now})
+    return now, result.rowcount
+
+
+def _in_uuids(column):
+    # Expanding: one prebuilt statement for any number of uuids.
+    return column.in_(sa.bindparam('w_uuids', expanding=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _soft_delete_many_statement(columns):
+    return INSTANCES.update().where(
+        _in_uuids(INSTANCES.c.uuid), INSTANCES.c.deleted == 0
+    ).values(dict({c: sa.bindparam('v_' + c) for c in columns},
+                  deleted=INSTANCES.c.id, deleted_at=sa.bindparam('now'),
+                  updated_at=sa.bindparam('now')))
+
+
+_SOFT_DELETE_MANY_SIDE_ROWS = [
+    table.update().where(_in_uuids(table.c.instance_uuid),
+                         table.c.deleted == 0)
+    .values(deleted=table.c.id, deleted_at=sa.bindparam('now'))
+    for table in (EXTRA, METADATA, SYSMETA)]
+
+
 def add_fault(session, values):
     now = utcnow()
     session.execute(FAULTS.insert().values(created_at=now, deleted=0,
