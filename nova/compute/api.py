@@ -465,31 +465,28 @@ class API:
         """DELETE /servers/{id}: find, authorize (``authorize(instance)``
         raises to refuse) and delete.
 
-        A server on a host costs one API-database read (its mapping) and
-        one cell transaction (the instance read, and its compare-and-set to
-        deleting); the compute's last step marks the mapping
-        queued_for_delete (conductor.deletion), so only the cell commits
-        here.
+        A server on a host costs one cell transaction (the instance read,
+        and its compare-and-set to deleting); the compute's last step marks
+        the mapping queued_for_delete (conductor.deletion), so only the
+        cell commits here. With one cell (besides cell0) the server is
+        looked for there first; the mapping (one API-database read) is read
+        only when it is not there, or when there are several cells.
         """
         if not uuidutils.is_uuid_like(instance_id):
             raise exception.InstanceNotFound(instance_id=instance_id)
+        only_cell = self._only_cell(context)
+        if only_cell is not None and self._delete_found_in(
+                context, only_cell, instance_id, authorize):
+            return
         with engines.api_reader(context):
             mapping, build_req = self._locate(context, instance_id)
         if not context.is_admin and mapping.project_id != context.project_id:
             raise exception.InstanceNotFound(instance_id=instance_id)
         if build_req is None:
-            with nova_context.target_cell(
-                    context, mapping.cell_mapping) as cctxt, \
-                    engines.main_writer(cctxt):
-                # Brief: the few columns a delete decides on; the compute
-                # loads more only if its driver needs them.
-                instance = objects.Instance.get_brief(cctxt, instance_id)
-                authorize(instance)
-                compute_finishes = self._delete_in_cell(cctxt, instance,
-                                                        mapping)
-            if not compute_finishes:
-                mapping.queued_for_delete = True
-                mapping.save()
+            if not self._delete_found_in(context, mapping.cell_mapping,
+                                         instance_id, authorize,
+                                         mapping=mapping):
+                raise exception.InstanceNotFound(instance_id=instance_id)
             return
         # Still building: its own transactions, since the conductor may
         # move it into a cell meanwhile (delete() then reads it again).
@@ -497,6 +494,40 @@ class API:
         instance._mapping = mapping
         authorize(instance)
         self.delete(context, instance)
+
+    @staticmethod
+    def _only_cell(context):
+        """The one cell besides cell0, when there is only one (the cached
+        list: a cell added since is found through the mapping)."""
+        cells = [c for c in objects.CellMappingList.get_all_cached(context)
+                 if not c.is_cell0]
+        return cells[0] if len(cells) == 1 else None
+
+    def _delete_found_in(self, context, cell, instance_id, authorize,
+                         mapping=None):
+        """Delete the instance if it is in this cell: one cell transaction
+        (its brief read, and its compare-and-set to deleting). False when
+        the cell has no such instance (still a build request, in cell0, or
+        nowhere: the mapping says)."""
+        with nova_context.target_cell(context, cell) as cctxt, \
+                engines.main_writer(cctxt):
+            try:
+                # Brief: the few columns a delete decides on; the compute
+                # loads more only if its driver needs them.
+                instance = objects.Instance.get_brief(cctxt, instance_id)
+            except exception.InstanceNotFound:
+                return False
+            if not context.is_admin and \
+                    instance.project_id != context.project_id:
+                raise exception.InstanceNotFound(instance_id=instance_id)
+            authorize(instance)
+            compute_finishes = self._delete_in_cell(cctxt, instance, cell)
+        if not compute_finishes:
+            mapping = mapping or objects.InstanceMapping.get_by_instance_uuid(
+                context, instance_id)
+            mapping.queued_for_delete = True
+            mapping.save()
+        return True
 
     def delete(self, context, instance):
         """Delete an instance (or its build request). Returns at once; the
@@ -517,12 +548,13 @@ class API:
         else:
             with nova_context.target_cell(context,
                                           mapping.cell_mapping) as cctxt:
-                if self._delete_in_cell(cctxt, instance, mapping):
+                if self._delete_in_cell(cctxt, instance,
+                                        mapping.cell_mapping):
                     return  # its compute marks the mapping at the end
         mapping.queued_for_delete = True
         mapping.save()
 
-    def _delete_in_cell(self, cctxt, instance, mapping):
+    def _delete_in_cell(self, cctxt, instance, cell):
         """Delete the instance here, or set it deleting and cast to its
         compute. True when a compute finishes the delete (and marks the
         mapping); False when it was deleted here."""
@@ -531,7 +563,7 @@ class API:
         instance._context = cctxt
         if instance.task_state == fields.TaskState.DELETING:
             return True  # already on its way out: Nova answers 204 again
-        if mapping.cell_mapping.is_cell0 or not instance.host:
+        if cell.is_cell0 or not instance.host:
             instance.destroy()
             return False
         return self._delete_on_host(cctxt, instance)

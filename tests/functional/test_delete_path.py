@@ -102,6 +102,43 @@ def test_delete_sends_a_brief_instance_and_ends_in_one_cast(
                    if svc.binary == 'nova-compute')
 
 
+def _record_class_call(monkeypatch, cls, name, calls):
+    original = getattr(cls, name).__func__
+
+    def recorded(klass, context, *args, **kwargs):
+        calls.append(args)
+        return original(klass, context, *args, **kwargs)
+    monkeypatch.setattr(cls, name, classmethod(recorded))
+
+
+def test_with_one_cell_a_delete_reads_no_mapping(
+        monkeypatch, nova_api, server_id):
+    # The server is looked for in the only cell first: the API database
+    # is not read at all.
+    reads = []
+    _record_class_call(monkeypatch, objects.InstanceMapping,
+                       'get_by_instance_uuid', reads)
+    assert nova_api.delete('/servers/%s' % server_id).status_int == 204
+    assert reads == []
+    nova_api.wait_for_gone(server_id)
+
+
+def test_another_projects_server_is_not_found_in_the_only_cell(
+        nova_api, server_id):
+    stranger = nova_api.as_user('someone', 'another-project')
+    response = stranger.delete('/servers/%s' % server_id)
+    assert response.status_int == 404
+    assert 'itemNotFound' in response.json
+    assert nova_api.get('/servers/%s' % server_id).json[
+        'server']['status'] == 'ACTIVE'
+
+
+def test_an_unknown_server_is_not_found(nova_api, server_id):
+    response = nova_api.delete(
+        '/servers/00000000-0000-0000-0000-00000000dead')
+    assert response.status_int == 404
+
+
 WAIT = 20  # seconds a held step waits at most (a test never hangs)
 
 
