@@ -224,17 +224,21 @@ class HostManager:
                 if (not hosts or n.host in hosts) and
                 (not nodenames or n.nodename in nodenames)]
 
-    def service_of(self, node, now=None):
-        """(disabled, up) of the node's compute service."""
+    def service_of(self, node, now=None, down_time=None):
+        """(disabled, up) of the node's compute service; down_time:
+        ``service_down_time``, when the caller read it already (an
+        option lookup costs more than the rest, per host)."""
         cache = self._cells.get(node.cell_uuid)
         record = cache and cache.services.get(node.host)
         if record is None:
             return True, False
         disabled, forced_down, last_seen_up = record
         now = now or objects_base.naive(objects_base.now())
+        if down_time is None:
+            down_time = self.conf.service_down_time
         up = not forced_down and last_seen_up is not None and abs(
             (now - objects_base.naive(last_seen_up)).total_seconds()
-        ) <= self.conf.service_down_time
+        ) <= down_time
         return disabled, up
 
     def host_states(self, context, candidates):
@@ -254,12 +258,13 @@ class HostManager:
             self.refresh(context, force=True)
         states = []
         now = objects_base.naive(objects_base.now())
+        down_time = self.conf.service_down_time
         nodes, aggs, pending = self._nodes, self._aggs_by_host, self._pending
         for root, request in first.items():
             node = nodes.get(root)
             if node is None:
                 continue
-            disabled, up = self.service_of(node, now)
+            disabled, up = self.service_of(node, now, down_time)
             states.append(host_state.HostState(
                 node, summaries.get(root) or {}, request,
                 aggregates=aggs.get(node.host, ()),

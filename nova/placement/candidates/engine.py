@@ -190,11 +190,12 @@ def find(session, candidate_request, randomize=False):
                   tree_providers)
 
 
-def _lone_summary(row, rcs, details, rc_names):
+def _lone_summary(row, columns, details, rc_names):
+    """columns: [(class name, capacity index, used index)] of the row."""
     traits, extra = details
-    resources = {rc_names[rc]: {'capacity': capacity, 'used': used}
-                 for rc, (capacity, used) in
-                 queries.lone_resources(row, rcs).items()}
+    resources = {name: {'capacity': int(row[capacity]),
+                        'used': int(row[used])}
+                 for name, capacity, used in columns}
     for rc, inv in extra.get(row[0], {}).items():
         resources[rc_names[rc]] = {'capacity': inv.capacity,
                                    'used': inv.used}
@@ -204,7 +205,8 @@ def _lone_summary(row, rcs, details, rc_names):
 
 def _build(session, request, merged, picked, lone_details, tree_providers):
     rc_names = resource_classes.names_by_id(session)
-    rcs = sorted(merged.amounts_by_rc)
+    columns = [(rc_names[rc], capacity, used) for rc, capacity, used in
+               queries.lone_columns(sorted(merged.amounts_by_rc))]
     lone_resources = {rc_names[rc]: sum(amounts)
                       for rc, amounts in merged.amounts_by_rc.items()}
     suffixes = [g.suffix for g in request.groups]
@@ -218,7 +220,7 @@ def _build(session, request, merged, picked, lone_details, tree_providers):
             areqs.append({
                 'allocations': {uuid: {'resources': dict(lone_resources)}},
                 'mappings': {suffix: [uuid] for suffix in suffixes}})
-            summaries[uuid] = _lone_summary(value, rcs, lone_details,
+            summaries[uuid] = _lone_summary(value, columns, lone_details,
                                             rc_names)
             continue
         root_id, allocations, mappings = value

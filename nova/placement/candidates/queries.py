@@ -12,7 +12,14 @@ twice. Finally the traits of only the providers returned to the caller
 are loaded, in a constant number of statements whatever their count.
 Correlated subqueries, rather than joins to grouped derived tables, keep
 the plans the same on SQLite, MariaDB and PostgreSQL.
+
+Every statement is built once per shape (which clauses it has, how many
+classes, a range or a list of ids), with bound parameters for the
+values: building a statement and its cache key cost more than running
+it, and a statement object reused keeps its memoized cache key, so
+SQLAlchemy finds its compiled form at once.
 """
+import functools
 import random
 
 import sqlalchemy as sa
@@ -67,42 +74,55 @@ def _chunks(ids):
         yield ids[start:start + CHUNK]
 
 
+def _in(name):
+    """An IN list bound at execution (one placeholder per value)."""
+    return sa.bindparam(name, expanding=True)
+
+
 def _capacity(inv):
     return (inv.c.total - inv.c.reserved) * inv.c.allocation_ratio
 
 
-def _has_trait(provider_id, trait_ids):
+def _has_trait(provider_id, param):
     return sa.exists().where(_RPT.c.resource_provider_id == provider_id,
-                             _RPT.c.trait_id.in_(sorted(trait_ids)))
+                             _RPT.c.trait_id.in_(_in(param)))
 
 
-def _in_aggregate(provider_ids, agg_ids):
+def _in_aggregate(provider_ids, param):
     return sa.exists().where(_RPA.c.resource_provider_id.in_(provider_ids),
-                             _RPA.c.aggregate_id.in_(sorted(agg_ids)))
+                             _RPA.c.aggregate_id.in_(_in(param)))
+
+
+_NESTED_ROOTS = sa.select(_RP.c.root_provider_id).where(
+    _RP.c.parent_provider_id.is_not(None)).distinct()
+_ROOT_COUNT = sa.select(sa.func.count()).where(
+    _RP.c.parent_provider_id.is_(None))
+_ID_RANGE = sa.select(sa.func.min(_RP.c.id), sa.func.max(_RP.c.id))
 
 
 def nested_roots(session):
     """Root ids of the trees that have more than one provider."""
-    return set(session.execute(
-        sa.select(_RP.c.root_provider_id).where(
-            _RP.c.parent_provider_id.is_not(None)).distinct()).scalars())
+    return set(session.execute(_NESTED_ROOTS).scalars())
 
 
 def root_count(session):
     """How many providers are roots."""
-    return session.execute(sa.select(sa.func.count()).where(
-        _RP.c.parent_provider_id.is_(None))).scalar()
+    return session.execute(_ROOT_COUNT).scalar()
 
 
 def provider_id_range(session):
     """(lowest, highest) provider id, or None when there is none."""
-    low, high = session.execute(sa.select(sa.func.min(_RP.c.id),
-                                          sa.func.max(_RP.c.id))).one()
+    low, high = session.execute(_ID_RANGE).one()
     return None if low is None else (low, high)
 
 
 class IdBatch:
-    """Some provider ids: a range [low, high], or a list (random order)."""
+    """Some provider ids: a range [low, high], or a list (random order).
+
+    Statements take a batch as a condition of their shape
+    (``batch_condition(column, batch.is_range)``) and its values as
+    parameters (``batch.params()``).
+    """
 
     def __init__(self, low=None, high=None, ids=None):
         self.low, self.high, self.ids = low, high, ids
@@ -116,14 +136,24 @@ class IdBatch:
             return cls(low, high)
         return cls(ids=sorted(ids))
 
-    def condition(self, column):
+    @property
+    def is_range(self):
+        return self.ids is None
+
+    def params(self):
         if self.ids is None:
-            return column.between(self.low, self.high)
-        # Inline integers: thousands of bound parameters cost more to
-        # bind and plan (PostgreSQL) than the query itself.
-        return column.in_(sa.bindparam('batch_ids', value=self.ids,
-                                       expanding=True, literal_execute=True,
-                                       unique=True))
+            return {'low': self.low, 'high': self.high}
+        return {'batch_ids': self.ids}
+
+
+def batch_condition(column, is_range):
+    """column is in the IdBatch whose params() the statement is run with."""
+    if is_range:
+        return column.between(sa.bindparam('low'), sa.bindparam('high'))
+    # Inline integers: thousands of bound parameters cost more to bind and
+    # plan (PostgreSQL) than the query itself.
+    return column.in_(sa.bindparam('batch_ids', expanding=True,
+                                   literal_execute=True))
 
 
 def _used(rc_id):
@@ -134,23 +164,53 @@ def _used(rc_id):
         _ALLOC.c.resource_class_id == rc_id).scalar_subquery()
 
 
-def _unit_condition(inv, rc_id, amounts):
-    """The inventory row of rc_id allows each of amounts as one
-    allocation, and their sum on this one provider."""
-    conditions = [inv.c.min_unit <= min(amounts),
-                  inv.c.max_unit >= sum(amounts)]
-    for amount in sorted(set(amounts)):
-        conditions.append(sa.literal(amount, sa.Integer) %
-                          inv.c.step_size == 0)
+def _unit_condition(inv, index, steps):
+    """The inventory row of class ``index`` allows each of the request's
+    amounts of it as one allocation (min_unit <= :minN, the ``steps``
+    distinct amounts :stepN_M multiples of step_size), and their sum on
+    this one provider (max_unit >= :maxN)."""
+    conditions = [inv.c.min_unit <= sa.bindparam('min%d' % index),
+                  inv.c.max_unit >= sa.bindparam('max%d' % index)]
+    for step in range(steps):
+        conditions.append(
+            sa.bindparam('step%d_%d' % (index, step), type_=sa.Integer) %
+            inv.c.step_size == 0)
     return sa.and_(*conditions)
 
 
-def lone_probe(merged, batch):
-    """SELECT of the providers alone in their tree among the IdBatch
-    whose inventories, traits and aggregates satisfy the merged request,
-    with what the answer needs: uuid, then (total - reserved) * ratio and
-    used of each requested class. Free capacity is checked on the rows
-    (``fits_lone``): in SQL it would evaluate each usage sum twice."""
+def _probe_shape(merged, is_range):
+    """What lone_probe's statement depends on, beyond parameter values."""
+    return (is_range, merged.in_tree_root is not None,
+            tuple(len(set(merged.amounts_by_rc[rc]))
+                  for rc in sorted(merged.amounts_by_rc)),
+            len(merged.required), bool(merged.forbidden),
+            len(merged.member_of), bool(merged.forbidden_aggs))
+
+
+def _probe_params(merged, batch):
+    params = batch.params()
+    if merged.in_tree_root is not None:
+        params['in_tree_root'] = merged.in_tree_root
+    for index, rc in enumerate(sorted(merged.amounts_by_rc)):
+        amounts = merged.amounts_by_rc[rc]
+        params.update({'rc%d' % index: rc, 'min%d' % index: min(amounts),
+                       'max%d' % index: sum(amounts)})
+        for step, amount in enumerate(sorted(set(amounts))):
+            params['step%d_%d' % (index, step)] = amount
+    for index, ids in enumerate(merged.required):
+        params['required%d' % index] = sorted(ids)
+    if merged.forbidden:
+        params['forbidden'] = sorted(merged.forbidden)
+    for index, ids in enumerate(merged.member_of):
+        params['member_of%d' % index] = sorted(ids)
+    if merged.forbidden_aggs:
+        params['forbidden_aggs'] = sorted(merged.forbidden_aggs)
+    return params
+
+
+@functools.lru_cache(maxsize=256)
+def _probe_statement(is_range, in_tree, steps, required, forbidden,
+                     member_of, forbidden_aggs):
     child = _RP.alias('child')
     columns = [_RP.c.id, _RP.c.uuid]
     source = _RP
@@ -158,38 +218,66 @@ def lone_probe(merged, batch):
     # mostly NULLs is planned as a scan per row once SQLite has
     # statistics. The uncorrelated list of roots with children is built
     # once per statement on every database.
-    conditions = [batch.condition(_RP.c.id),
+    conditions = [batch_condition(_RP.c.id, is_range),
                   _RP.c.parent_provider_id.is_(None),
                   _RP.c.id.not_in(sa.select(child.c.root_provider_id).where(
                       child.c.parent_provider_id.is_not(None)))]
-    if merged.in_tree_root is not None:
-        conditions.append(_RP.c.id == merged.in_tree_root)
-    for index, rc in enumerate(sorted(merged.amounts_by_rc)):
+    if in_tree:
+        conditions.append(_RP.c.id == sa.bindparam('in_tree_root'))
+    for index, class_steps in enumerate(steps):
         inv = _INV.alias('inv%d' % index)
+        rc = sa.bindparam('rc%d' % index, type_=sa.Integer)
         source = source.join(inv, sa.and_(
             inv.c.resource_provider_id == _RP.c.id,
             inv.c.resource_class_id == rc))
-        conditions.append(_unit_condition(inv, rc,
-                                          merged.amounts_by_rc[rc]))
+        conditions.append(_unit_condition(inv, index, class_steps))
         columns += [_capacity(inv).label('capacity%d' % index),
                     _used(rc).label('used%d' % index)]
-    conditions += [_has_trait(_RP.c.id, ids) for ids in merged.required]
-    if merged.forbidden:
-        conditions.append(~_has_trait(_RP.c.id, merged.forbidden))
-    conditions += [_in_aggregate([_RP.c.id], ids)
-                   for ids in merged.member_of]
-    if merged.forbidden_aggs:
-        conditions.append(~_in_aggregate([_RP.c.id], merged.forbidden_aggs))
+    conditions += [_has_trait(_RP.c.id, 'required%d' % index)
+                   for index in range(required)]
+    if forbidden:
+        conditions.append(~_has_trait(_RP.c.id, 'forbidden'))
+    conditions += [_in_aggregate([_RP.c.id], 'member_of%d' % index)
+                   for index in range(member_of)]
+    if forbidden_aggs:
+        conditions.append(~_in_aggregate([_RP.c.id], 'forbidden_aggs'))
     return sa.select(*columns).select_from(source).where(*conditions)
 
 
-def fits_lone(row, totals):
-    """Whether a lone_probe row has the free capacity for totals (the
-    summed amounts, in the order of the row's classes)."""
-    for index, amount in enumerate(totals):
-        if row[3 + 2 * index] + amount > int(row[2 + 2 * index]):
-            return False
-    return True
+def lone_probe(merged, batch):
+    """(SELECT, parameters) of the providers alone in their tree among
+    the IdBatch whose inventories, traits and aggregates satisfy the
+    merged request, with what the answer needs: uuid, then (total -
+    reserved) * ratio and used of each requested class (``lone_columns``).
+    Free capacity is checked on the rows: in SQL it would evaluate each
+    usage sum twice. The SELECT is built once per shape."""
+    return (_probe_statement(*_probe_shape(merged, batch.is_range)),
+            _probe_params(merged, batch))
+
+
+def lone_columns(rcs):
+    """[(rc_id, capacity index, used index)]: where a lone_probe row has
+    each of the requested classes rcs (sorted)."""
+    return [(rc, 2 + 2 * index, 3 + 2 * index)
+            for index, rc in enumerate(rcs)]
+
+
+def _fitting(rows, merged, exclude):
+    """The lone_probe rows with the free capacity for the merged request
+    (its summed amounts per class), except providers in exclude."""
+    rcs = sorted(merged.amounts_by_rc)
+    checks = [(capacity, used, sum(merged.amounts_by_rc[rc]))
+              for rc, capacity, used in lone_columns(rcs)]
+    kept = []
+    for row in rows:
+        if row[0] in exclude:
+            continue
+        for capacity, used, amount in checks:
+            if row[used] + amount > int(row[capacity]):
+                break
+        else:
+            kept.append(row)
+    return kept
 
 
 def _id_batches(id_range, first_size, randomize):
@@ -234,13 +322,11 @@ def probe_lone_providers(session, merged, wanted, randomize=False,
         return []
     size = LARGEST_BATCH if wanted is None else int(wanted * 1.2) + 16
     batches = _id_batches(id_range, size, randomize)
-    totals = [sum(merged.amounts_by_rc[rc])
-              for rc in sorted(merged.amounts_by_rc)]
     found, probed = [], 0
     batch = next(batches)
     while True:
-        rows = [row for row in session.execute(lone_probe(merged, batch))
-                if fits_lone(row, totals) and row[0] not in exclude]
+        rows = _fitting(session.execute(*lone_probe(merged, batch)), merged,
+                        exclude)
         if batch.ids is not None:           # keep the random order
             by_id = {row[0]: row for row in rows}
             rows = [by_id[i] for i in batch.ids if i in by_id]
@@ -274,70 +360,89 @@ def lone_details(session, rows, merged):
              if p.inventories})
 
 
-def lone_resources(row, rcs):
-    """{rc_id: (capacity, used)} of the requested classes of a probe row."""
-    resources = {}
-    for index, rc in enumerate(rcs):
-        resources[rc] = (int(row[2 + 2 * index]), int(row[3 + 2 * index]))
-    return resources
+_SHARING = (
+    sa.select(_RPT.c.resource_provider_id, _RPA.c.aggregate_id)
+    .join(t.TRAITS, t.TRAITS.c.id == _RPT.c.trait_id)
+    .join(_RPA, _RPA.c.resource_provider_id == _RPT.c.resource_provider_id)
+    .where(t.TRAITS.c.name == SHARING_TRAIT))
 
 
 def sharing_providers(session):
     """{provider id: aggregate ids} of the providers that share their
     inventory with the trees of their aggregates (MISC_SHARES_VIA_AGGREGATE);
     empty in most clouds, at the cost of one indexed query."""
-    rows = session.execute(
-        sa.select(_RPT.c.resource_provider_id, _RPA.c.aggregate_id)
-        .join(t.TRAITS, t.TRAITS.c.id == _RPT.c.trait_id)
-        .join(_RPA, _RPA.c.resource_provider_id ==
-              _RPT.c.resource_provider_id)
-        .where(t.TRAITS.c.name == SHARING_TRAIT))
     found = {}
-    for rp_id, agg_id in rows:
+    for rp_id, agg_id in session.execute(_SHARING):
         found.setdefault(rp_id, set()).add(agg_id)
     return found
+
+
+_ROOTS_OF = sa.select(_RP.c.root_provider_id).where(_RP.c.id.in_(_in('ids')))
+_ANCHORED_ROOTS = (
+    sa.select(_RP.c.root_provider_id).distinct()
+    .join(_RPA, _RPA.c.resource_provider_id == _RP.c.id)
+    .where(_RPA.c.aggregate_id.in_(_in('agg_ids'))))
 
 
 def roots_of(session, ids):
     """Root ids of the providers ids."""
     if not ids:
         return set()
-    return set(session.execute(sa.select(_RP.c.root_provider_id).where(
-        _RP.c.id.in_(sorted(ids)))).scalars())
+    return set(session.execute(_ROOTS_OF, {'ids': sorted(ids)}).scalars())
 
 
 def anchored_roots(session, agg_ids):
     """Roots of the trees that have a provider in one of agg_ids."""
-    return set(session.execute(
-        sa.select(_RP.c.root_provider_id).distinct()
-        .join(_RPA, _RPA.c.resource_provider_id == _RP.c.id)
-        .where(_RPA.c.aggregate_id.in_(sorted(agg_ids)))).scalars())
+    return set(session.execute(_ANCHORED_ROOTS,
+                               {'agg_ids': sorted(agg_ids)}).scalars())
+
+
+def _used_of_inventory():
+    """The allocations of the inventory row's provider and class."""
+    return sa.select(sa.func.coalesce(sa.func.sum(_ALLOC.c.used), 0)).where(
+        _ALLOC.c.resource_provider_id == _INV.c.resource_provider_id,
+        _ALLOC.c.resource_class_id == _INV.c.resource_class_id
+    ).scalar_subquery()
+
+
+@functools.lru_cache(maxsize=32)
+def _roots_with_classes_statement(is_range, classes):
+    used = _used_of_inventory()
+    fits = sa.or_(*[sa.and_(
+        _INV.c.resource_class_id == sa.bindparam('rc%d' % index),
+        _INV.c.max_unit >= sa.bindparam('amount%d' % index),
+        _capacity(_INV) >= used + sa.bindparam('amount%d' % index))
+        for index in range(classes)])
+    return (sa.select(_RP.c.root_provider_id)
+            .select_from(_INV.join(_RP,
+                                   _RP.c.id == _INV.c.resource_provider_id))
+            .where(batch_condition(_RP.c.root_provider_id, is_range), fits)
+            .group_by(_RP.c.root_provider_id)
+            .having(sa.func.count(_INV.c.resource_class_id.distinct()) ==
+                    classes))
 
 
 def roots_with_classes(session, roots, min_amounts):
     """Those of roots whose tree has, for every {rc_id: amount}, some
     provider with that much free: a coarse filter before loading trees."""
-    used = sa.select(sa.func.coalesce(sa.func.sum(_ALLOC.c.used), 0)).where(
-        _ALLOC.c.resource_provider_id == _INV.c.resource_provider_id,
-        _ALLOC.c.resource_class_id == _INV.c.resource_class_id
-    ).scalar_subquery()
-    fits = sa.or_(*[sa.and_(
-        _INV.c.resource_class_id == rc, _INV.c.max_unit >= amount,
-        _capacity(_INV) >= used + amount)
-        for rc, amount in sorted(min_amounts.items())])
+    params = {}
+    for index, (rc, amount) in enumerate(sorted(min_amounts.items())):
+        params.update({'rc%d' % index: rc, 'amount%d' % index: amount})
     found = set()
     for chunk in _chunks(sorted(roots)):
+        batch = IdBatch.of(chunk)
         rows = session.execute(
-            sa.select(_RP.c.root_provider_id)
-            .select_from(_INV.join(_RP,
-                                   _RP.c.id == _INV.c.resource_provider_id))
-            .where(IdBatch.of(chunk).condition(_RP.c.root_provider_id),
-                   fits)
-            .group_by(_RP.c.root_provider_id)
-            .having(sa.func.count(_INV.c.resource_class_id.distinct()) ==
-                    len(min_amounts)))
+            _roots_with_classes_statement(batch.is_range, len(min_amounts)),
+            dict(params, **batch.params()))
         found.update(set(rows.scalars()) & set(chunk))
     return found
+
+
+@functools.lru_cache(maxsize=2)
+def _tree_members_statement(is_range):
+    return sa.select(_RP.c.id, _RP.c.uuid, _RP.c.parent_provider_id,
+                     _RP.c.root_provider_id).where(
+        batch_condition(_RP.c.root_provider_id, is_range))
 
 
 def load_trees(session, roots):
@@ -345,10 +450,9 @@ def load_trees(session, roots):
     providers = {}
     for chunk in _chunks(sorted(roots)):
         wanted = set(chunk)
-        rows = session.execute(
-            sa.select(_RP.c.id, _RP.c.uuid, _RP.c.parent_provider_id,
-                      _RP.c.root_provider_id)
-            .where(IdBatch.of(chunk).condition(_RP.c.root_provider_id)))
+        batch = IdBatch.of(chunk)
+        rows = session.execute(_tree_members_statement(batch.is_range),
+                               batch.params())
         for row in rows:
             if row[3] in wanted:
                 providers[row[0]] = Provider(*row)
@@ -356,30 +460,42 @@ def load_trees(session, roots):
     return providers
 
 
+@functools.lru_cache(maxsize=2)
+def _aggregates_statement(is_range):
+    return sa.select(_RPA.c.resource_provider_id, _RPA.c.aggregate_id).where(
+        batch_condition(_RPA.c.resource_provider_id, is_range))
+
+
 def _load_details(session, providers):
     for chunk in _chunks(sorted(providers)):
         batch = IdBatch.of(chunk)
         _load_inventories(session, providers, batch)
         _load_traits(session, providers, batch)
-        rows = session.execute(
-            sa.select(_RPA.c.resource_provider_id, _RPA.c.aggregate_id)
-            .where(batch.condition(_RPA.c.resource_provider_id)))
+        rows = session.execute(_aggregates_statement(batch.is_range),
+                               batch.params())
         for rp_id, agg_id in rows:
             if rp_id in providers:
                 providers[rp_id].agg_ids.add(agg_id)
 
 
+@functools.lru_cache(maxsize=2)
+def _traits_statement(is_range):
+    return sa.select(_RPT.c.resource_provider_id, _RPT.c.trait_id).where(
+        batch_condition(_RPT.c.resource_provider_id, is_range))
+
+
+_TRAIT_NAMES = sa.select(t.TRAITS.c.id, t.TRAITS.c.name).where(
+    t.TRAITS.c.id.in_(_in('ids')))
+
+
 def _load_traits(session, providers, batch):
-    rows = session.execute(
-        sa.select(_RPT.c.resource_provider_id, _RPT.c.trait_id)
-        .where(batch.condition(_RPT.c.resource_provider_id))).all()
+    rows = session.execute(_traits_statement(batch.is_range),
+                           batch.params()).all()
     trait_ids = sorted({trait_id for _rp, trait_id in rows})
     if not trait_ids:
         return
     # The names of a few distinct traits, rather than a name per row.
-    names = dict(session.execute(
-        sa.select(t.TRAITS.c.id, t.TRAITS.c.name).where(
-            t.TRAITS.c.id.in_(trait_ids))).all())
+    names = dict(session.execute(_TRAIT_NAMES, {'ids': trait_ids}).all())
     for rp_id, trait_id in rows:
         provider = providers.get(rp_id)
         if provider is not None:
@@ -387,21 +503,27 @@ def _load_traits(session, providers, batch):
             provider.trait_names.append(names[trait_id])
 
 
+@functools.lru_cache(maxsize=4)
+def _inventories_statement(is_range, exclude):
+    conditions = [batch_condition(_INV.c.resource_provider_id, is_range)]
+    if exclude:
+        conditions.append(_INV.c.resource_class_id.not_in(
+            _in('exclude_rcs')))
+    return sa.select(
+        _INV.c.resource_provider_id, _INV.c.resource_class_id,
+        _INV.c.total, _INV.c.reserved, _INV.c.allocation_ratio,
+        _INV.c.min_unit, _INV.c.max_unit, _INV.c.step_size,
+        _used_of_inventory()).where(*conditions)
+
+
 def _load_inventories(session, providers, batch, exclude_rcs=()):
     """Inventories with their usage, of the providers in the batch (but
     not of the classes in exclude_rcs, which the caller has)."""
-    conditions = [batch.condition(_INV.c.resource_provider_id)]
+    params = batch.params()
     if exclude_rcs:
-        conditions.append(_INV.c.resource_class_id.not_in(exclude_rcs))
-    used = sa.select(sa.func.coalesce(sa.func.sum(_ALLOC.c.used), 0)).where(
-        _ALLOC.c.resource_provider_id == _INV.c.resource_provider_id,
-        _ALLOC.c.resource_class_id == _INV.c.resource_class_id
-    ).scalar_subquery()
+        params['exclude_rcs'] = list(exclude_rcs)
     rows = session.execute(
-        sa.select(_INV.c.resource_provider_id, _INV.c.resource_class_id,
-                  _INV.c.total, _INV.c.reserved, _INV.c.allocation_ratio,
-                  _INV.c.min_unit, _INV.c.max_unit, _INV.c.step_size, used)
-        .where(*conditions))
+        _inventories_statement(batch.is_range, bool(exclude_rcs)), params)
     for (rp_id, rc_id, total, reserved, ratio, min_unit, max_unit, step,
          used) in rows:
         if rp_id in providers:

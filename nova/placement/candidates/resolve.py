@@ -49,14 +49,23 @@ class Request:
     rc_names: dict = None    # {rc_id: name} of the requested classes
 
 
+# Built once, with the names bound at execution: building a statement and
+# its cache key cost more than running it.
+_TRAIT_IDS = sa.select(t.TRAITS.c.name, t.TRAITS.c.id).where(
+    t.TRAITS.c.name.in_(sa.bindparam('names', expanding=True)))
+_AGGREGATE_IDS = sa.select(t.AGGREGATES.c.uuid, t.AGGREGATES.c.id).where(
+    t.AGGREGATES.c.uuid.in_(sa.bindparam('uuids', expanding=True)))
+_ROOT_OF = sa.select(t.PROVIDERS.c.root_provider_id).where(
+    t.PROVIDERS.c.uuid == sa.bindparam('uuid'))
+
+
 def _trait_ids(session, names):
     """{name: id or None}; None for a standard trait not in the table."""
     names = set(names)
     if not names:
         return {}
-    found = dict(session.execute(
-        sa.select(t.TRAITS.c.name, t.TRAITS.c.id).where(
-            t.TRAITS.c.name.in_(names))).all())
+    found = dict(session.execute(_TRAIT_IDS,
+                                 {'names': sorted(names)}).all())
     unknown = sorted(n for n in names - set(found)
                      if n not in _STANDARD_TRAITS)
     if unknown:
@@ -68,14 +77,12 @@ def _aggregate_ids(session, uuids):
     uuids = set(uuids)
     if not uuids:
         return {}
-    return dict(session.execute(
-        sa.select(t.AGGREGATES.c.uuid, t.AGGREGATES.c.id).where(
-            t.AGGREGATES.c.uuid.in_(uuids))).all())
+    return dict(session.execute(_AGGREGATE_IDS,
+                                {'uuids': sorted(uuids)}).all())
 
 
 def _root_of(session, uuid):
-    return session.execute(sa.select(t.PROVIDERS.c.root_provider_id).where(
-        t.PROVIDERS.c.uuid == uuid)).scalar()
+    return session.execute(_ROOT_OF, {'uuid': uuid}).scalar()
 
 
 def _any_of(name_sets, ids):

@@ -215,8 +215,8 @@ def _write(session, batch, accepted):
     by_id = {p['id']: p for p in batch.providers.values()}
     missing = [pid for pid in batch.touched if pid not in by_id]
     if missing:
-        with_uuid = session.execute(sa.select(t.PROVIDERS.c.uuid).where(
-            t.PROVIDERS.c.id.in_(missing))).scalars()
+        with_uuid = session.execute(_UUIDS_OF_PROVIDERS,
+                                    {'ids': missing}).scalars()
         by_id.update({p['id']: p for p in rp_store.get_many(
             session, list(with_uuid)).values()})
     rp_store.bump_generations(session, [by_id[pid] for pid in batch.touched])
@@ -227,21 +227,32 @@ def _write(session, batch, accepted):
     # transaction retry.)
     uuids = [u for u in accepted if u in batch.consumers]
     for chunk in t.chunks(uuids):
-        session.execute(_ALLOC.delete().where(_ALLOC.c.consumer_id.in_(chunk)))
+        session.execute(_DELETE_ALLOCATIONS, {'uuids': chunk})
     now = t.now()
     rows = [{'resource_provider_id': pid, 'resource_class_id': rc_id,
              'consumer_id': uuid, 'used': amount, 'created_at': now}
             for uuid, (_, wanted) in accepted.items()
             for (pid, rc_id), amount in wanted.items()]
     if rows:
-        session.execute(_ALLOC.insert(), rows)
+        session.execute(_INSERT_ALLOCATIONS, rows)
     _save_consumers(session, batch.consumers, accepted)
+
+
+# The other statements of a claim, built once (the DELETEs are
+# delete_consumers').
+_UUIDS_OF_PROVIDERS = sa.select(t.PROVIDERS.c.uuid).where(
+    t.PROVIDERS.c.id.in_(sa.bindparam('ids', expanding=True)))
+_INSERT_ALLOCATIONS = _ALLOC.insert()
+_INSERT_CONSUMERS = _CONS.insert()
+_UPDATE_CONSUMER = _CONS.update().where(
+    _CONS.c.id == sa.bindparam('w_id'),
+    _CONS.c.generation == sa.bindparam('w_generation'))
 
 
 def _save_consumers(session, existing, accepted):
     gone = [u for u, (_, wanted) in accepted.items() if not wanted]
     for chunk in t.chunks(gone):
-        session.execute(_CONS.delete().where(_CONS.c.uuid.in_(chunk)))
+        session.execute(_DELETE_CONSUMERS, {'uuids': chunk})
     now = t.now()
     ids = {}
     new = []
@@ -263,14 +274,13 @@ def _save_consumers(session, existing, accepted):
                   'updated_at': now}
         if ctype is not None:
             values['consumer_type_id'] = ctype
-        result = session.execute(_CONS.update().where(
-            _CONS.c.id == current['id'],
-            _CONS.c.generation == current['generation']).values(values))
+        values.update(w_id=current['id'], w_generation=current['generation'])
+        result = session.execute(_UPDATE_CONSUMER, values)
         if result.rowcount != 1:
             raise t.Raced('consumer %s changed concurrently' % uuid)
     if new:
         try:
-            session.execute(_CONS.insert(), new)
+            session.execute(_INSERT_CONSUMERS, new)
         except db_exc.DBDuplicateEntry:
             # A concurrent claim created the same consumer first: retry
             # the whole transaction, which then sees it.
@@ -338,15 +348,18 @@ def delete_consumers(session, consumer_uuids):
         session.execute(_DELETE_CONSUMERS, {'uuids': chunk})
 
 
+_OF_CONSUMER = sa.select(
+    t.PROVIDERS.c.uuid, t.PROVIDERS.c.generation,
+    _ALLOC.c.resource_class_id, _ALLOC.c.used).join(
+    t.PROVIDERS, t.PROVIDERS.c.id == _ALLOC.c.resource_provider_id).where(
+    _ALLOC.c.consumer_id == sa.bindparam('uuid'))
+
+
 def by_consumer(session, consumer_uuid, generations=None):
     """({rp uuid: {class: used}}, consumer dict or None); fills
     generations ({rp uuid: provider generation}) when given."""
     consumer = consumer_rows(session, [consumer_uuid]).get(consumer_uuid)
-    rows = session.execute(sa.select(
-        t.PROVIDERS.c.uuid, t.PROVIDERS.c.generation,
-        _ALLOC.c.resource_class_id, _ALLOC.c.used)
-        .join(t.PROVIDERS, t.PROVIDERS.c.id == _ALLOC.c.resource_provider_id)
-        .where(_ALLOC.c.consumer_id == consumer_uuid))
+    rows = session.execute(_OF_CONSUMER, {'uuid': consumer_uuid})
     names = resource_classes.names_by_id(session)
     allocations = collections.defaultdict(dict)
     for rp_uuid, generation, rc_id, used in rows:
@@ -360,7 +373,7 @@ def clear(session, consumer_uuids):
     """Drop the consumers' allocation rows only (the reshaper rewrites
     them in the same transaction, keeping the consumer records)."""
     for chunk in t.chunks(consumer_uuids):
-        session.execute(_ALLOC.delete().where(_ALLOC.c.consumer_id.in_(chunk)))
+        session.execute(_DELETE_ALLOCATIONS, {'uuids': chunk})
 
 
 def on_provider(session, provider_id):

@@ -52,15 +52,20 @@ def normalize(rc, fields, reserved_can_be_total=True):
     return inv
 
 
+# Built once (every claim reads inventories): building a statement and
+# its cache key cost more than running it.
+_OF_PROVIDERS = sa.select(
+    _INV.c.resource_provider_id, _INV.c.resource_class_id,
+    *[_INV.c[f] for f in FIELDS]).where(
+    _INV.c.resource_provider_id.in_(sa.bindparam('ids', expanding=True)))
+
+
 def of_providers(session, provider_ids):
     """{provider id: {class name: inventory dict}}."""
     names = resource_classes.names_by_id(session)
     result = {pid: {} for pid in provider_ids}
     for chunk in t.chunks(provider_ids):
-        rows = session.execute(sa.select(
-            _INV.c.resource_provider_id, _INV.c.resource_class_id,
-            *[_INV.c[f] for f in FIELDS]).where(
-            _INV.c.resource_provider_id.in_(chunk)))
+        rows = session.execute(_OF_PROVIDERS, {'ids': chunk})
         for row in rows:
             values = row._mapping
             inv = {f: values[f] for f in FIELDS}

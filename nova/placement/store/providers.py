@@ -24,13 +24,21 @@ _SELECT = sa.select(
     .outerjoin(_ROOT, _ROOT.c.id == _RP.c.root_provider_id))
 
 
-def _rows(session, query):
-    return [dict(row._mapping) for row in session.execute(query)]
+def _rows(session, query, params=None):
+    return [dict(row._mapping) for row in session.execute(query, params)]
+
+
+# Built once with bound parameters: every claim and provider sync runs
+# them, and building a statement (and its cache key) cost more than
+# running it.
+_BY_UUID = _SELECT.where(_RP.c.uuid == sa.bindparam('uuid'))
+_BY_UUIDS = _SELECT.where(_RP.c.uuid.in_(sa.bindparam('uuids',
+                                                      expanding=True)))
 
 
 def get(session, uuid):
     """The provider with this uuid, or None."""
-    rows = _rows(session, _SELECT.where(_RP.c.uuid == uuid))
+    rows = _rows(session, _BY_UUID, {'uuid': uuid})
     return rows[0] if rows else None
 
 
@@ -45,7 +53,7 @@ def get_many(session, uuids):
     """{uuid: provider} for those of uuids that exist."""
     found = {}
     for chunk in t.chunks(uuids):
-        for row in _rows(session, _SELECT.where(_RP.c.uuid.in_(chunk))):
+        for row in _rows(session, _BY_UUIDS, {'uuids': chunk}):
             found[row['uuid']] = row
     return found
 
@@ -169,6 +177,17 @@ def delete(session, provider):
     session.execute(_RP.delete().where(_RP.c.id == pid))
 
 
+# The compare-and-swaps of bump_generation(s), built once.
+_BUMP = _RP.update().where(
+    _RP.c.id == sa.bindparam('w_id'),
+    _RP.c.generation == sa.bindparam('w_generation')).values(
+    generation=sa.bindparam('new_generation'), updated_at=sa.bindparam('now'))
+_BUMP_MANY = _RP.update().where(
+    sa.tuple_(_RP.c.id, _RP.c.generation).in_(
+        sa.bindparam('pairs', expanding=True))).values(
+    generation=_RP.c.generation + 1, updated_at=sa.bindparam('now'))
+
+
 def bump_generation(session, provider, expected=None):
     """Increment the provider's generation, refusing if it moved on.
 
@@ -176,10 +195,9 @@ def bump_generation(session, provider, expected=None):
     provider dict is updated in place; the new generation is returned.
     """
     expected = provider['generation'] if expected is None else expected
-    result = session.execute(
-        _RP.update().where(_RP.c.id == provider['id'],
-                           _RP.c.generation == expected)
-        .values(generation=expected + 1, updated_at=t.now()))
+    result = session.execute(_BUMP, {
+        'w_id': provider['id'], 'w_generation': expected,
+        'new_generation': expected + 1, 'now': t.now()})
     if result.rowcount != 1:
         raise t.Raced(
             reason='resource provider %s changed concurrently; expected '
@@ -197,10 +215,8 @@ def bump_generations(session, providers):
         return
     for chunk in t.chunks(providers):
         pairs = [(p['id'], p['generation']) for p in chunk]
-        result = session.execute(
-            _RP.update().where(sa.tuple_(_RP.c.id, _RP.c.generation)
-                               .in_(pairs))
-            .values(generation=_RP.c.generation + 1, updated_at=t.now()))
+        result = session.execute(_BUMP_MANY, {'pairs': pairs,
+                                              'now': t.now()})
         if result.rowcount != len(chunk):
             raise t.Raced(reason='a resource provider changed concurrently')
         for provider in chunk:
