@@ -280,6 +280,8 @@ def delete_all(api, ids, filters, args):
         _, _, took = api.request('DELETE', '/servers/%s' % sid,
                                  ok=(204, 404))
         times.append(took)
+        if args.pace:
+            time.sleep(args.pace)
     wait_gone(api, set(ids), filters, args.timeout, args.poll)
     return times, time.perf_counter() - start
 
@@ -303,11 +305,15 @@ def run_sequential(api, args, flavor, rows, cpu):
                                             flavor))
         post_times.append(took)
         ids.append(body['server']['id'])
+        if args.pace:
+            time.sleep(args.pace)
     posted = time.perf_counter() - start
     filters = name_filter(api, prefix, ids[0])
     wait_active(api, set(ids), filters, args.timeout, args.poll)
     active = time.perf_counter() - start
     cpu.mark('seq-active')
+    if args.pace:
+        rows.append(('sequential: paced, seconds after each', '%g' % args.pace))
     rows.append(('sequential: %d POSTs issued in' % args.n, '%.2f s' % posted))
     rows.append(('sequential: all ACTIVE after', '%.2f s' % active))
     rows.append(('sequential: servers per second', '%.1f' % (args.n / active)))
@@ -509,6 +515,10 @@ def parse_args(argv):
                         'and "all gone" figures are precise to this much)')
     p.add_argument('--skip-multi', action='store_true',
                    help='skip the multi-create phase')
+    p.add_argument('--pace', type=float, default=0,
+                   help='seconds to wait after each sequential POST and '
+                        'DELETE: their latency with the services idle '
+                        '(a diagnosis; the targets are for no pause)')
     return p.parse_args(argv)
 
 
