@@ -6,6 +6,7 @@ scheduler's aggregate filters. Lives in the API database; each aggregate is
 mirrored by a placement aggregate of the same uuid (nova.compute.aggregates
 keeps them in step).
 """
+import functools
 
 from oslo_db import exception as db_exc
 from oslo_utils import uuidutils
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from nova import context as nova_context
 from nova.db.api import scheduling_models as models
 from nova.db import engines
+from nova.db.main import instances as db_instances
 from nova.db.main import models as main_models
 from nova import exception
 from nova import objects
@@ -26,15 +28,27 @@ AZ_KEY = 'availability_zone'
 def zones_by_host(context, hosts=None):
     """{host: zone} from the zone aggregates naming each host (only hosts,
     if given), in one query; the lowest aggregate id wins a tie."""
+    count, params = None, {}
+    if hosts is not None:
+        count, params = db_instances.in_params(hosts)
+    with engines.api_reader(context) as session:
+        return dict(session.execute(_zones_statement(
+            hosts is not None, count), params).all())
+
+
+@functools.lru_cache(maxsize=db_instances.IN_PLAIN_MAX + 3)
+def _zones_statement(of_hosts, host_count):
+    """Of every host, or of host_count (see db_instances.in_values) hosts.
+    Built once per shape: every build batch reads its hosts' zones."""
     agg_hosts = models.AggregateHost.__table__
     metadata = models.AggregateMetadata.__table__
     query = sa.select(agg_hosts.c.host, metadata.c.value).join(
         metadata, metadata.c.aggregate_id == agg_hosts.c.aggregate_id).where(
         metadata.c.key == AZ_KEY).order_by(agg_hosts.c.aggregate_id.desc())
-    if hosts is not None:
-        query = query.where(agg_hosts.c.host.in_(list(hosts)))
-    with engines.api_reader(context) as session:
-        return dict(session.execute(query).all())
+    if of_hosts:
+        query = query.where(
+            db_instances.in_values(agg_hosts.c.host, host_count))
+    return query
 
 
 def hosts_with_instances(context, hosts):

@@ -1,9 +1,12 @@
 """BuildRequest: an instance the API accepted but no cell holds yet."""
+import functools
+
 from oslo_serialization import jsonutils
 import sqlalchemy as sa
 
 from nova.db.api import models as api_models
 from nova.db import engines
+from nova.db.main import instances as db_instances
 from nova import exception
 from nova.objects import base
 from nova.objects import fields
@@ -12,6 +15,36 @@ from nova.objects import instance as instance_obj
 _TABLE = api_models.BuildRequest.__table__
 _SPECS = api_models.RequestSpec.__table__
 _MAPPINGS = api_models.InstanceMapping.__table__
+
+# Built once (per shape): building a statement and its cache key costs
+# more than running it. IN lists as nova.db.main.instances.in_values.
+_GET_BY_INSTANCE_UUID = _TABLE.select().where(
+    _TABLE.c.instance_uuid == sa.bindparam('uuid'))
+_DELETE = _TABLE.delete().where(
+    _TABLE.c.instance_uuid == sa.bindparam('uuid'))
+_INSERT_SPECS = _SPECS.insert()
+_INSERT = _TABLE.insert()
+_INSERT_MAPPINGS = _MAPPINGS.insert()
+
+
+@functools.lru_cache(maxsize=db_instances.IN_PLAIN_MAX + 2)
+def _destroy_many_statements(count):
+    """(locking read of those present, delete) of count uuids."""
+    where = db_instances.in_values(_TABLE.c.instance_uuid, count)
+    return (sa.select(_TABLE.c.instance_uuid).where(where).with_for_update(),
+            _TABLE.delete().where(where))
+
+
+@functools.lru_cache(maxsize=2 * (db_instances.IN_PLAIN_MAX + 3))
+def _get_by_filters_statement(by_project, by_uuids, uuid_count):
+    """uuid_count: as db_instances.in_values's count."""
+    query = _TABLE.select().order_by(_TABLE.c.id.desc())
+    if by_project:
+        query = query.where(_TABLE.c.project_id == sa.bindparam('project'))
+    if by_uuids:
+        query = query.where(
+            db_instances.in_values(_TABLE.c.instance_uuid, uuid_count))
+    return query
 
 
 @base.NovaObjectRegistry.register
@@ -48,8 +81,8 @@ class BuildRequest(base.NovaObject):
     @base.remotable
     def get_by_instance_uuid(cls, context, instance_uuid):
         with engines.api_reader(context) as session:
-            row = session.execute(_TABLE.select().where(
-                _TABLE.c.instance_uuid == instance_uuid)).mappings().first()
+            row = session.execute(_GET_BY_INSTANCE_UUID, {
+                'uuid': instance_uuid}).mappings().first()
         if row is None:
             raise exception.BuildRequestNotFound(uuid=instance_uuid)
         return cls._from_db_row(context, row)
@@ -57,8 +90,8 @@ class BuildRequest(base.NovaObject):
     @base.remotable
     def destroy(self):
         with engines.api_writer(self._context) as session:
-            count = session.execute(_TABLE.delete().where(
-                _TABLE.c.instance_uuid == self.instance_uuid)).rowcount
+            count = session.execute(_DELETE, {
+                'uuid': self.instance_uuid}).rowcount
         if not count:
             raise exception.BuildRequestNotFound(uuid=self.instance_uuid)
 
@@ -71,13 +104,12 @@ class BuildRequest(base.NovaObject):
         deleted them while they were being scheduled).
         """
         uuids = list(instance_uuids)
+        count, params = db_instances.in_params(uuids)
+        present_of, delete = _destroy_many_statements(count)
         with engines.api_writer(context) as session:
             # Locking: what is committed now, not an earlier snapshot.
-            present = {r[0] for r in session.execute(
-                sa.select(_TABLE.c.instance_uuid).where(
-                    _TABLE.c.instance_uuid.in_(uuids)).with_for_update())}
-            session.execute(_TABLE.delete().where(
-                _TABLE.c.instance_uuid.in_(uuids)))
+            present = {r[0] for r in session.execute(present_of, params)}
+            session.execute(delete, params)
         return [u for u in uuids if u not in present]
 
 
@@ -90,13 +122,15 @@ class BuildRequestList(base.ObjectListBase, base.NovaObject):
     @classmethod
     @base.remotable
     def get_by_filters(cls, context, project_id=None, uuids=None):
-        query = _TABLE.select().order_by(_TABLE.c.id.desc())
-        if project_id is not None:
-            query = query.where(_TABLE.c.project_id == project_id)
+        uuid_count, params = None, {}
         if uuids is not None:
-            query = query.where(_TABLE.c.instance_uuid.in_(list(uuids)))
+            uuid_count, params = db_instances.in_params(uuids)
+        if project_id is not None:
+            params['project'] = project_id
+        query = _get_by_filters_statement(
+            project_id is not None, uuids is not None, uuid_count)
         with engines.api_reader(context) as session:
-            rows = session.execute(query).mappings().all()
+            rows = session.execute(query, params).mappings().all()
         result = cls(context)
         result.objects = [BuildRequest._from_db_row(context, r) for r in rows]
         return result
@@ -111,14 +145,14 @@ def create_build_records(context, instances, request_specs):
     """
     now = base.naive(base.now())
     with engines.api_writer(context) as session:
-        session.execute(_SPECS.insert(), [
+        session.execute(_INSERT_SPECS, [
             {'instance_uuid': s.instance_uuid, 'spec': s._to_blob(),
              'created_at': now} for s in request_specs])
-        session.execute(_TABLE.insert(), [
+        session.execute(_INSERT, [
             {'instance_uuid': i.uuid, 'project_id': i.project_id,
              'instance': jsonutils.dumps(i.obj_to_primitive()),
              'created_at': now} for i in instances])
-        session.execute(_MAPPINGS.insert(), [
+        session.execute(_INSERT_MAPPINGS, [
             {'instance_uuid': i.uuid, 'project_id': i.project_id,
              'user_id': i.user_id, 'cell_id': None,
              'queued_for_delete': False, 'created_at': now}

@@ -1,13 +1,37 @@
 """RequestSpec: what the scheduler needs to place an instance."""
+import functools
+
 from oslo_serialization import jsonutils
+import sqlalchemy as sa
 
 from nova.db.api import models as api_models
 from nova.db import engines
+from nova.db.main import instances as db_instances
 from nova import exception
 from nova.objects import base
 from nova.objects import fields
 
 _TABLE = api_models.RequestSpec.__table__
+
+# Built once (per shape): building a statement and its cache key costs
+# more than running it. IN lists as nova.db.main.instances.in_values.
+_GET_BY_INSTANCE_UUID = _TABLE.select().where(
+    _TABLE.c.instance_uuid == sa.bindparam('uuid'))
+_INSERT = _TABLE.insert()
+_DELETE = _TABLE.delete().where(
+    _TABLE.c.instance_uuid == sa.bindparam('uuid'))
+
+
+@functools.lru_cache(maxsize=db_instances.IN_PLAIN_MAX + 2)
+def _get_many_statement(count):
+    return _TABLE.select().where(
+        db_instances.in_values(_TABLE.c.instance_uuid, count))
+
+
+@functools.lru_cache(maxsize=db_instances.IN_PLAIN_MAX + 2)
+def _blobs_statement(count):
+    return sa.select(_TABLE.c.instance_uuid, _TABLE.c.spec).where(
+        db_instances.in_values(_TABLE.c.instance_uuid, count))
 
 
 @base.NovaObjectRegistry.register
@@ -57,8 +81,8 @@ class RequestSpec(base.NovaObject):
     @base.remotable
     def get_by_instance_uuid(cls, context, instance_uuid):
         with engines.api_reader(context) as session:
-            row = session.execute(_TABLE.select().where(
-                _TABLE.c.instance_uuid == instance_uuid)).first()
+            row = session.execute(_GET_BY_INSTANCE_UUID,
+                                  {'uuid': instance_uuid}).first()
         if row is None:
             raise exception.RequestSpecNotFound(instance_uuid=instance_uuid)
         return cls._from_db_row(context, row)
@@ -66,25 +90,24 @@ class RequestSpec(base.NovaObject):
     @classmethod
     def get_many(cls, context, instance_uuids):
         """{instance_uuid: RequestSpec} in one query."""
+        count, params = db_instances.in_params(instance_uuids)
         with engines.api_reader(context) as session:
-            rows = session.execute(_TABLE.select().where(
-                _TABLE.c.instance_uuid.in_(list(instance_uuids)))).all()
+            rows = session.execute(_get_many_statement(count), params).all()
         return {r.instance_uuid: cls._from_db_row(context, r) for r in rows}
 
     @base.remotable
     def create(self):
         with engines.api_writer(self._context) as session:
-            result = session.execute(_TABLE.insert().values(
-                instance_uuid=self.instance_uuid, spec=self._to_blob(),
-                created_at=base.naive(base.now())))
+            result = session.execute(_INSERT, {
+                'instance_uuid': self.instance_uuid, 'spec': self._to_blob(),
+                'created_at': base.naive(base.now())})
         self.id = result.inserted_primary_key[0]
         self.obj_reset_changes()
 
     @base.remotable
     def destroy(self):
         with engines.api_writer(self._context) as session:
-            session.execute(_TABLE.delete().where(
-                _TABLE.c.instance_uuid == self.instance_uuid))
+            session.execute(_DELETE, {'uuid': self.instance_uuid})
 
     def for_instance(self, instance_uuid):
         """A copy of this spec for another instance of a multi-create."""
@@ -102,11 +125,9 @@ def get_fields_by_instance_uuids(context, instance_uuids, names):
     objects, which keeps a page of a thousand servers cheap (the REST
     layer shows pinned_availability_zone and scheduler_hints from here).
     """
+    count, params = db_instances.in_params(instance_uuids)
     with engines.api_reader(context) as session:
-        rows = session.execute(
-            _TABLE.select().with_only_columns(
-                _TABLE.c.instance_uuid, _TABLE.c.spec).where(
-                _TABLE.c.instance_uuid.in_(list(instance_uuids)))).all()
+        rows = session.execute(_blobs_statement(count), params).all()
     result = {}
     for uuid, blob in rows:
         data = jsonutils.loads(blob).get('nova_object.data', {})
