@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from nova import context as nova_context
 from nova.db.api import scheduling_models as models
 from nova.db import engines
-from nova.db.main import instances as db_instances
+from nova.db import in_lists
 from nova.db.main import models as main_models
 from nova import exception
 from nova import objects
@@ -30,15 +30,15 @@ def zones_by_host(context, hosts=None):
     if given), in one query; the lowest aggregate id wins a tie."""
     count, params = None, {}
     if hosts is not None:
-        count, params = db_instances.in_params(hosts)
+        count, params = in_lists.in_params(hosts)
     with engines.api_reader(context) as session:
         return dict(session.execute(_zones_statement(
             hosts is not None, count), params).all())
 
 
-@functools.lru_cache(maxsize=db_instances.IN_PLAIN_MAX + 3)
+@functools.lru_cache(maxsize=in_lists.IN_PLAIN_MAX + 3)
 def _zones_statement(of_hosts, host_count):
-    """Of every host, or of host_count (see db_instances.in_values) hosts.
+    """Of every host, or of host_count (see in_lists.in_values) hosts.
     Built once per shape: every build batch reads its hosts' zones."""
     agg_hosts = models.AggregateHost.__table__
     metadata = models.AggregateMetadata.__table__
@@ -47,7 +47,7 @@ def _zones_statement(of_hosts, host_count):
         metadata.c.key == AZ_KEY).order_by(agg_hosts.c.aggregate_id.desc())
     if of_hosts:
         query = query.where(
-            db_instances.in_values(agg_hosts.c.host, host_count))
+            in_lists.in_values(agg_hosts.c.host, host_count))
     return query
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from nova.db.api import models as api_models
 from nova.db import engines
-from nova.db.main import instances as db_instances
+from nova.db import in_lists
 from nova import exception
 from nova.objects import base
 from nova.objects import fields
@@ -17,7 +17,7 @@ _SPECS = api_models.RequestSpec.__table__
 _MAPPINGS = api_models.InstanceMapping.__table__
 
 # Built once (per shape): building a statement and its cache key costs
-# more than running it. IN lists as nova.db.main.instances.in_values.
+# more than running it. IN lists as nova.db.in_lists.
 _GET_BY_INSTANCE_UUID = _TABLE.select().where(
     _TABLE.c.instance_uuid == sa.bindparam('uuid'))
 _DELETE = _TABLE.delete().where(
@@ -27,23 +27,23 @@ _INSERT = _TABLE.insert()
 _INSERT_MAPPINGS = _MAPPINGS.insert()
 
 
-@functools.lru_cache(maxsize=db_instances.IN_PLAIN_MAX + 2)
+@functools.lru_cache(maxsize=in_lists.IN_PLAIN_MAX + 2)
 def _destroy_many_statements(count):
     """(locking read of those present, delete) of count uuids."""
-    where = db_instances.in_values(_TABLE.c.instance_uuid, count)
+    where = in_lists.in_values(_TABLE.c.instance_uuid, count)
     return (sa.select(_TABLE.c.instance_uuid).where(where).with_for_update(),
             _TABLE.delete().where(where))
 
 
-@functools.lru_cache(maxsize=2 * (db_instances.IN_PLAIN_MAX + 3))
+@functools.lru_cache(maxsize=2 * (in_lists.IN_PLAIN_MAX + 3))
 def _get_by_filters_statement(by_project, by_uuids, uuid_count):
-    """uuid_count: as db_instances.in_values's count."""
+    """uuid_count: as in_lists.in_values's count."""
     query = _TABLE.select().order_by(_TABLE.c.id.desc())
     if by_project:
         query = query.where(_TABLE.c.project_id == sa.bindparam('project'))
     if by_uuids:
         query = query.where(
-            db_instances.in_values(_TABLE.c.instance_uuid, uuid_count))
+            in_lists.in_values(_TABLE.c.instance_uuid, uuid_count))
     return query
 
 
@@ -104,7 +104,7 @@ class BuildRequest(base.NovaObject):
         deleted them while they were being scheduled).
         """
         uuids = list(instance_uuids)
-        count, params = db_instances.in_params(uuids)
+        count, params = in_lists.in_params(uuids)
         present_of, delete = _destroy_many_statements(count)
         with engines.api_writer(context) as session:
             # Locking: what is committed now, not an earlier snapshot.
@@ -124,7 +124,7 @@ class BuildRequestList(base.ObjectListBase, base.NovaObject):
     def get_by_filters(cls, context, project_id=None, uuids=None):
         uuid_count, params = None, {}
         if uuids is not None:
-            uuid_count, params = db_instances.in_params(uuids)
+            uuid_count, params = in_lists.in_params(uuids)
         if project_id is not None:
             params['project'] = project_id
         query = _get_by_filters_statement(

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from nova.db.api import models as api_models
 from nova.db import engines
-from nova.db.main import instances as db_instances
+from nova.db import in_lists
 from nova import exception
 from nova.objects import base
 from nova.objects import cell_mapping
@@ -26,11 +26,11 @@ _GET_BY_INSTANCE_UUID = sa.select(_TABLE).where(
     _TABLE.c.instance_uuid == sa.bindparam('uuid'))
 
 
-@functools.lru_cache(maxsize=db_instances.IN_PLAIN_MAX + 2)
+@functools.lru_cache(maxsize=in_lists.IN_PLAIN_MAX + 2)
 def _set_cell_statement(count):
-    # Every build batch runs it (IN lists: see db_instances.in_values).
+    # Every build batch runs it (IN lists: see in_lists.in_values).
     return _TABLE.update().where(
-        db_instances.in_values(_TABLE.c.instance_uuid, count)).values(
+        in_lists.in_values(_TABLE.c.instance_uuid, count)).values(
         cell_id=sa.bindparam('v_cell_id'))
 
 
@@ -131,7 +131,7 @@ class InstanceMapping(base.NovaObject):
     @engines.retry_if_locked
     def set_cell_many(context, instance_uuids, cell):
         """Point several mappings at one cell in a single UPDATE."""
-        count, params = db_instances.in_params(instance_uuids)
+        count, params = in_lists.in_params(instance_uuids)
         params['v_cell_id'] = cell.id
         with engines.api_writer(context) as session:
             session.execute(_set_cell_statement(count), params)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from nova.db.api import models as api_models
 from nova.db import engines
-from nova.db.main import instances as db_instances
+from nova.db import in_lists
 from nova import exception
 from nova.objects import base
 from nova.objects import fields
@@ -14,7 +14,7 @@ from nova.objects import fields
 _TABLE = api_models.RequestSpec.__table__
 
 # Built once (per shape): building a statement and its cache key costs
-# more than running it. IN lists as nova.db.main.instances.in_values.
+# more than running it. IN lists as nova.db.in_lists.
 _GET_BY_INSTANCE_UUID = _TABLE.select().where(
     _TABLE.c.instance_uuid == sa.bindparam('uuid'))
 _INSERT = _TABLE.insert()
@@ -22,16 +22,16 @@ _DELETE = _TABLE.delete().where(
     _TABLE.c.instance_uuid == sa.bindparam('uuid'))
 
 
-@functools.lru_cache(maxsize=db_instances.IN_PLAIN_MAX + 2)
+@functools.lru_cache(maxsize=in_lists.IN_PLAIN_MAX + 2)
 def _get_many_statement(count):
     return _TABLE.select().where(
-        db_instances.in_values(_TABLE.c.instance_uuid, count))
+        in_lists.in_values(_TABLE.c.instance_uuid, count))
 
 
-@functools.lru_cache(maxsize=db_instances.IN_PLAIN_MAX + 2)
+@functools.lru_cache(maxsize=in_lists.IN_PLAIN_MAX + 2)
 def _blobs_statement(count):
     return sa.select(_TABLE.c.instance_uuid, _TABLE.c.spec).where(
-        db_instances.in_values(_TABLE.c.instance_uuid, count))
+        in_lists.in_values(_TABLE.c.instance_uuid, count))
 
 
 @base.NovaObjectRegistry.register
@@ -90,7 +90,7 @@ class RequestSpec(base.NovaObject):
     @classmethod
     def get_many(cls, context, instance_uuids):
         """{instance_uuid: RequestSpec} in one query."""
-        count, params = db_instances.in_params(instance_uuids)
+        count, params = in_lists.in_params(instance_uuids)
         with engines.api_reader(context) as session:
             rows = session.execute(_get_many_statement(count), params).all()
         return {r.instance_uuid: cls._from_db_row(context, r) for r in rows}
@@ -125,7 +125,7 @@ def get_fields_by_instance_uuids(context, instance_uuids, names):
     objects, which keeps a page of a thousand servers cheap (the REST
     layer shows pinned_availability_zone and scheduler_hints from here).
     """
-    count, params = db_instances.in_params(instance_uuids)
+    count, params = in_lists.in_params(instance_uuids)
     with engines.api_reader(context) as session:
         rows = session.execute(_blobs_statement(count), params).all()
     result = {}

@@ -10,6 +10,7 @@ import re
 
 import sqlalchemy as sa
 
+from nova.db import in_lists
 from nova.db.main import models
 from nova.db.types import utcnow
 from nova import exception
@@ -67,7 +68,7 @@ def create_many(session, rows, actions=None):
         session.execute(_INSERT[ACTIONS], [
             dict(a, start_time=now, created_at=now, deleted=0)
             for a in actions])
-    count, params = in_params([v['uuid'] for v, *_ in rows])
+    count, params = in_lists.in_params([v['uuid'] for v, *_ in rows])
     ids = session.execute(_new_ids_statement(count), params).all()
     return dict(ids), now
 
@@ -78,43 +79,10 @@ def create_many(session, rows, actions=None):
 _INSERT = {table: table.insert()
            for table in (INSTANCES, EXTRA, METADATA, SYSMETA, ACTIONS)}
 
-# IN lists. An expanding bindparam (``col.in_(list)`` is one too) makes
-# SQLAlchemy rewrite the SQL text and the parameters at every execution;
-# a statement with one plain bindparam per value does not, so short lists
-# use one cached per length. Measured (SQLAlchemy 2.1, CPU of one SELECT
-# ... WHERE uuid IN of 1, 3 or 10 values, on a busy 2-core host): SQLite
-# 50-80 us plain, 80-120 us expanding, 210-260 us built per call;
-# MariaDB (PyMySQL) 170-250 us plain, 200-300 us expanding, 290-440 us
-# built per call. Longer lists, rarer (a multi-create of many, every
-# host of a cloud), take one expanding statement: a statement per length
-# would crowd the engine's compiled cache.
-IN_PLAIN_MAX = 16
-
-
-def in_values(column, count, name='in'):
-    """``column IN`` ``count`` plain bindparams ``<name>_0``..., or one
-    expanding ``<name>`` when count is None (see in_params)."""
-    if count is None:
-        return column.in_(sa.bindparam(name, expanding=True))
-    return column.in_([sa.bindparam('%s_%d' % (name, i), type_=column.type)
-                       for i in range(count)])
-
-
-def in_params(values, name='in'):
-    """(count, parameters) binding values to ``in_values(column, count,
-    name)``; count is None (expanding) past IN_PLAIN_MAX values, so a
-    statement cached per count has at most IN_PLAIN_MAX + 2 shapes."""
-    values = list(values)
-    if len(values) > IN_PLAIN_MAX:
-        return None, {name: values}
-    return len(values), {'%s_%d' % (name, i): value
-                         for i, value in enumerate(values)}
-
-
-@functools.lru_cache(maxsize=IN_PLAIN_MAX + 2)
+@functools.lru_cache(maxsize=in_lists.IN_PLAIN_MAX + 2)
 def _new_ids_statement(count):
     return sa.select(INSTANCES.c.uuid, INSTANCES.c.id).where(
-        in_values(INSTANCES.c.uuid, count))
+        in_lists.in_values(INSTANCES.c.uuid, count))
 
 
 def _insert_kv(session, table, uuid, items, now):

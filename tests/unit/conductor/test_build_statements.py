@@ -19,6 +19,7 @@ from nova import conf as nova_conf
 from nova import context as nova_context
 from nova.db.api import models as api_models
 from nova.db import engines
+from nova.db import in_lists
 from nova.db.main import instances as db
 from nova.db import migration
 from nova import objects
@@ -223,8 +224,8 @@ def _count_requests(url, uuids):
             table.c.instance_uuid.in_(uuids))).scalar()
 
 
-@pytest.mark.parametrize('count', [0, 1, 3, db.IN_PLAIN_MAX,
-                                   db.IN_PLAIN_MAX + 1, 40])
+@pytest.mark.parametrize('count', [0, 1, 3, in_lists.IN_PLAIN_MAX,
+                                   in_lists.IN_PLAIN_MAX + 1, 40])
 def test_in_lists_of_every_length(world, count):
     """Short IN lists bind a parameter per value, long ones expand; the
     answers are the same either way."""
