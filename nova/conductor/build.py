@@ -72,12 +72,6 @@ class BuildQueue(batching.LingeringQueue):
                          size=lambda order: len(order.instance_uuids),
                          describe=lambda order: order.instance_uuids)
 
-    @property
-    def _orders(self):
-        # The queued orders (tests/functional/test_build_batching.py waits
-        # on their count).
-        return self._queue
-
 
 class Builder:
     def __init__(self, conf, placement=None):

@@ -5,17 +5,13 @@ The whole in-process stack with the fake driver; the batch is made by
 holding the conductor's build queue until both creates are queued (a
 wrapper around the real method, never a replacement).
 """
-import threading
-import time
-
 import pytest
 
 from nova.compute import rpcapi as compute_rpcapi
 from nova.conductor import build as conductor_build
 from nova.virt import fake
 from tests.functional import conftest
-
-WAIT = 20  # seconds a held step waits at most (a test never hangs)
+from tests.functional import queue_holds
 
 
 @pytest.fixture
@@ -26,23 +22,7 @@ def flavor(nova_api):
 @pytest.fixture
 def one_batch(monkeypatch, nova_stack):
     """The next two creates are built as one batch."""
-    original = conductor_build.BuildQueue._take_batch
-    waiting = threading.Event()
-    done = threading.Event()
-
-    def take_when_two_are_queued(self):
-        if not done.is_set():
-            waiting.set()
-            deadline = time.monotonic() + WAIT
-            while self._orders.qsize() < 2 and \
-                    time.monotonic() < deadline:
-                time.sleep(0.01)
-            done.set()
-        return original(self)
-    monkeypatch.setattr(conductor_build.BuildQueue, '_take_batch',
-                        take_when_two_are_queued)
-    # The queue may be waiting in the real method: let it come round.
-    assert waiting.wait(WAIT)
+    queue_holds.hold_next_batch(monkeypatch, conductor_build.BuildQueue, 2)
 
 
 @pytest.fixture

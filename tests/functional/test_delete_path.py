@@ -7,7 +7,6 @@ The whole in-process stack with the fake driver; calls are recorded by
 wrapping the real methods, never replacing them.
 """
 import logging
-import threading
 import time
 
 import pytest
@@ -22,6 +21,7 @@ from nova.db.main import instances as instances_db
 from nova import exception
 from nova import objects
 from nova.placement import direct
+from tests.functional import queue_holds
 
 
 @pytest.fixture
@@ -188,32 +188,11 @@ def handled(monkeypatch):
     return uuids
 
 
-def _hold_destroys_until(monkeypatch, count):
-    """The conductor's next batch of destroys waits until count are
-    queued (a wrapper around the real method)."""
-    original = deletion.DestroyQueue._take_batch
-    waiting = threading.Event()
-    done = threading.Event()
-
-    def take_when_all_are_queued(self):
-        if not done.is_set():
-            waiting.set()
-            deadline = time.monotonic() + WAIT
-            while self._queue.qsize() < count and \
-                    time.monotonic() < deadline:
-                time.sleep(0.01)
-            done.set()
-        return original(self)
-    monkeypatch.setattr(deletion.DestroyQueue, '_take_batch',
-                        take_when_all_are_queued)
-    # The queue may be waiting in the real method: let it come round.
-    assert waiting.wait(WAIT)
-
-
 def test_a_stream_of_deletes_ends_in_one_cell_transaction(
         monkeypatch, nova_stack, nova_api, cell_writes):
     server_ids = _create_servers(nova_api, 4)
-    _hold_destroys_until(monkeypatch, len(server_ids))
+    queue_holds.hold_next_batch(monkeypatch, deletion.DestroyQueue,
+                                len(server_ids))
     for server_id in server_ids:
         assert nova_api.delete('/servers/%s' % server_id).status_int == 204
     for server_id in server_ids:
