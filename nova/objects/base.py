@@ -228,7 +228,13 @@ def now():
 
 
 def naive(dt):
-    """A tz-aware datetime as the naive UTC value columns store."""
+    """A tz-aware datetime as the naive UTC value columns store.
+
+    Also takes the ISO string a datetime argument of a remotable method
+    becomes on a real transport (oslo.messaging sends JSON).
+    """
+    if isinstance(dt, str):
+        dt = datetime.datetime.fromisoformat(dt)
     if dt is None or dt.tzinfo is None:
         return dt
     return dt.astimezone(datetime.timezone.utc).replace(tzinfo=None)

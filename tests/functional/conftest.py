@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 
+from oslo_serialization import jsonutils
 import pytest
 import webob
 
@@ -37,6 +38,28 @@ def make_conf(state_path, **overrides):
     values.update(overrides)
     objects.register_all()
     return nova_conf.build_conf(overrides=values)
+
+
+class WireSerializer(rpc.RequestContextSerializer):
+    """What a real transport does to every argument and result.
+
+    fake:// hands Python objects across as they are, so a datetime, a set
+    or a tuple would arrive intact here and as a string or list over
+    RabbitMQ. Sending each entity through JSON makes the in-process stack
+    see what a multi-process deployment sees.
+    """
+
+    def serialize_entity(self, context, entity):
+        return jsonutils.loads(jsonutils.dumps(
+            super().serialize_entity(context, entity)))
+
+
+@pytest.fixture(autouse=True, scope='session')
+def rpc_as_on_the_wire():
+    real = rpc.RequestContextSerializer
+    rpc.RequestContextSerializer = WireSerializer
+    yield
+    rpc.RequestContextSerializer = real
 
 
 class Stack:
