@@ -143,6 +143,10 @@ def create_build_records(context, instances, request_specs):
     One API-database transaction for the whole (multi-)create: either every
     record of every instance exists afterwards or none does.
     """
+    if not instances:
+        # execute() with an empty parameter list runs the INSERT once,
+        # with every column NULL.
+        return
     now = base.naive(base.now())
     with engines.api_writer(context) as session:
         session.execute(_INSERT_SPECS, [

@@ -227,10 +227,11 @@ def get_all(session, filters, sort_keys=('created_at', 'id'),
                 query = query.where(column.in_(list(value)))
             else:
                 query = query.where(column == value)
+    nulls_need_placing = session.dialect.name == 'postgresql'
     orders = []
     for key, direction in zip(sort_keys, sort_dirs):
-        column = INSTANCES.c[key]
-        orders.append(column.asc() if direction == 'asc' else column.desc())
+        orders.append(_order(INSTANCES.c[key], direction,
+                             nulls_need_placing))
     if 'uuid' not in sort_keys:
         # uuid breaks ties, the same way the cross-cell merge does.
         orders.append(INSTANCES.c.uuid.desc())
@@ -245,6 +246,20 @@ def get_all(session, filters, sort_keys=('created_at', 'id'),
     rows = [dict(zip(keys, r)) for r in result]
     load_side_tables(session, rows, side)
     return rows
+
+
+def _order(column, direction, nulls_need_placing):
+    """ORDER BY term with NULLs first ascending, last descending.
+
+    That is SQLite's and MariaDB's order, the one _after_marker and the
+    cross-cell merge assume. PostgreSQL does the opposite, and MariaDB
+    has no NULLS FIRST, so only PostgreSQL gets the explicit clause.
+    """
+    order = column.asc() if direction == 'asc' else column.desc()
+    if nulls_need_placing and column.nullable:
+        order = order.nulls_first() if direction == 'asc' \
+            else order.nulls_last()
+    return order
 
 
 def _after_marker(session, query, marker, sort_keys, sort_dirs):
@@ -268,7 +283,7 @@ def _after_marker(session, query, marker, sort_keys, sort_dirs):
         column = INSTANCES.c[key]
         value = marker_row[key]
         if value is None:
-            # NULLs sort first ascending on the engines we support.
+            # NULLs sort first ascending (_order).
             beyond = column.isnot(None) if dirs[i] == 'asc' else sa.false()
         else:
             beyond = column > value if dirs[i] == 'asc' else \

@@ -76,3 +76,27 @@ def test_keyset_paging_with_columns(connection):
                       sort_dirs=['desc'], marker=page[-1]['uuid'],
                       columns=['display_name'])
     assert [r['uuid'] for r in rest] == ids[:1]
+
+
+@pytest.mark.parametrize('direction', ['asc', 'desc'])
+def test_paging_on_a_nullable_key_visits_every_row_once(connection,
+                                                        direction):
+    # PostgreSQL sorts NULLs last ascending where SQLite and MariaDB sort
+    # them first; the marker logic and the cross-cell merge assume first.
+    hosts = ['h2', None, 'h1', None, 'h3', 'h1']
+    ids = {_create(connection, 'vm', i, host=host)
+           for i, host in enumerate(hosts)}
+    whole = db.get_all(connection, {}, sort_keys=['host'],
+                       sort_dirs=[direction])
+    nulls = [r['host'] is None for r in whole]
+    assert nulls == sorted(nulls, reverse=direction == 'asc')
+    seen, marker = [], None
+    while True:
+        page = db.get_all(connection, {}, sort_keys=['host'],
+                          sort_dirs=[direction], limit=2, marker=marker)
+        if not page:
+            break
+        seen += [r['uuid'] for r in page]
+        marker = page[-1]['uuid']
+    assert seen == [r['uuid'] for r in whole]
+    assert set(seen) == ids
