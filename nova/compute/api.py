@@ -11,6 +11,7 @@ from nova.compute import image_props
 from nova.compute import instance_list
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import scheduling_inputs
+from nova.compute import service_delete
 from nova.compute import service_status
 from nova.compute import snapshot
 from nova.compute import states
@@ -589,3 +590,11 @@ class API:
         # Its host cannot free its placement allocation: we do.
         self.compute_task_api.free_allocations(cctxt, [instance.uuid])
         return False
+
+    # -- services (delete) -------------------------------------------------
+
+    def delete_service(self, context, uuid=None, id=None):
+        """DELETE /os-services/{id}: the service with this uuid (2.53+) or
+        integer id, with what a compute service leaves in the cell, the API
+        database and placement (nova.compute.service_delete)."""
+        service_delete.delete(context, uuid=uuid, service_id=id)

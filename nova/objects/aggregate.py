@@ -67,6 +67,20 @@ def hosts_with_instances(context, hosts):
     return found
 
 
+def remove_host_everywhere(session, host):
+    """Take host out of every aggregate, inside the caller's API-database
+    transaction (a service delete); the uuids of the aggregates it left.
+    The placement mirror is the caller's: a deleted provider leaves its
+    placement aggregates with it."""
+    agg_hosts = models.AggregateHost.__table__
+    aggregates = models.Aggregate.__table__
+    uuids = session.execute(sa.select(aggregates.c.uuid).join(
+        agg_hosts, agg_hosts.c.aggregate_id == aggregates.c.id).where(
+        agg_hosts.c.host == host)).scalars().all()
+    session.execute(agg_hosts.delete().where(agg_hosts.c.host == host))
+    return uuids
+
+
 def _get_row(session, aggregate_id):
     query = session.query(models.Aggregate)
     if uuidutils.is_uuid_like(aggregate_id):

@@ -70,6 +70,15 @@ class HostMappingList(base.ObjectListBase, base.NovaObject):
             return base.obj_make_list(context, cls(), rows)
 
 
+def delete_in(session, host, cell_id):
+    """Delete host's mapping to the cell with database id cell_id (a
+    mapping to another cell stays), inside the caller's API-database
+    transaction (a service delete); True if there was one."""
+    table = api_models.HostMapping.__table__
+    return session.execute(table.delete().where(
+        table.c.host == host, table.c.cell_id == cell_id)).rowcount > 0
+
+
 # SQLite refuses the read-then-write upgrade while another writer holds the
 # lock (nova-all's start-up discovers hosts while the scheduler's periodic
 # task does): retry instead of failing.

@@ -67,6 +67,15 @@ class Service(base.NovaPersistentObject, base.NovaObject):
         return service
 
     @classmethod
+    def get_by_uuid(cls, context, service_uuid):
+        """For the API (DELETE /os-services/{uuid}); not remotable: no
+        compute asks for a service by uuid."""
+        service = cls._get(context, _TABLE.c.uuid == service_uuid)
+        if service is None:
+            raise exception.ServiceNotFound(service_id=service_uuid)
+        return service
+
+    @classmethod
     @base.remotable
     def get_by_host_and_binary(cls, context, host, binary):
         """The service, or None (a daemon starting for the first time)."""
@@ -120,12 +129,21 @@ class Service(base.NovaPersistentObject, base.NovaObject):
 
     @base.remotable
     def heartbeat(self):
-        """Bump report_count and last_seen_up in one UPDATE."""
+        """Bump report_count and last_seen_up in one UPDATE.
+
+        ServiceNotFound once the row was deleted (DELETE /os-services):
+        a daemon still running then stops writing into its deleted row,
+        and registers anew when it restarts, as Nova's do.
+        """
         now = utcnow()
         with engines.main_writer(self._context) as session:
-            session.execute(_TABLE.update().where(_TABLE.c.id == self.id)
-                            .values(report_count=_TABLE.c.report_count + 1,
-                                    last_seen_up=now, updated_at=now))
+            result = session.execute(
+                _TABLE.update().where(_TABLE.c.id == self.id,
+                                      _TABLE.c.deleted == 0)
+                .values(report_count=_TABLE.c.report_count + 1,
+                        last_seen_up=now, updated_at=now))
+        if result.rowcount == 0:
+            raise exception.ServiceNotFound(service_id=self.uuid)
         self._set_from_db(self, 'last_seen_up', now)
         self._set_from_db(self, 'updated_at', now)
         self._obj_report_count = (self.report_count or 0) + 1

@@ -21,6 +21,13 @@ rules = [
                      'path': '/os-services/disable-log-reason'},
                     {'method': 'PUT', 'path': '/os-services/force-down'}],
         scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=SERVICES % 'delete', check_str=base.ADMIN,
+        description='Delete a service; for a compute service, also its '
+                    'compute nodes, resource providers, host mapping and '
+                    'aggregate memberships.',
+        operations=[{'method': 'DELETE', 'path': '/os-services/{service_id}'}],
+        scope_types=['project']),
 ]
 
 

@@ -1,5 +1,5 @@
 """/os-services: every nova daemon of every cell, up or down; enable,
-disable and force down compute services.
+disable and force down compute services; delete services.
 
 A service is down when its last heartbeat is older than
 ``service_down_time`` (or an admin forced it down).
@@ -81,6 +81,23 @@ def update(req, service_id):
     api.update_service(req.context, service, **values)
     zone = _zones(req, [service])[service.host, service.binary]
     return wsgi.json_response({'service': _view(req, service, zone)})
+
+
+def delete(req, service_id):
+    """DELETE /os-services/{service_id}: a uuid from 2.53, the integer id
+    before (nova.compute.service_delete does the work)."""
+    req.can(policies.SERVICES % 'delete')
+    if req.api_version >= (2, 53):
+        if not uuidutils.is_uuid_like(service_id):
+            raise exception.Invalid('Invalid uuid %s' % service_id)
+        key = {'uuid': service_id}
+    else:
+        try:
+            key = {'id': int(service_id)}
+        except ValueError:
+            raise exception.Invalid('Invalid ID %s' % service_id)
+    req.services.compute_api.delete_service(req.context, **key)
+    return wsgi.empty_response(204)
 
 
 _LEGACY_ACTIONS = ('enable', 'disable', 'disable-log-reason', 'force-down')

@@ -177,6 +177,28 @@ def delete(session, provider):
     session.execute(_RP.delete().where(_RP.c.id == pid))
 
 
+def delete_tree(session, root_uuid):
+    """Delete a provider and every provider below it, leaves first, each
+    with delete()'s checks (ResourceProviderInUse for one with
+    allocations). A provider placement never heard of is nothing to do.
+    """
+    root = get(session, root_uuid)
+    if root is None:
+        return
+    levels = [[root['id']]]
+    while True:
+        below = session.execute(sa.select(_RP.c.id).where(
+            _RP.c.parent_provider_id.in_(levels[-1]))).scalars().all()
+        if not below:
+            break
+        levels.append(below)
+    ids = [pid for level in reversed(levels) for pid in level]
+    uuids = dict(session.execute(sa.select(_RP.c.id, _RP.c.uuid).where(
+        _RP.c.id.in_(ids))).all())
+    for pid in ids:
+        delete(session, get(session, uuids[pid]))
+
+
 # The compare-and-swaps of bump_generation(s), built once.
 _BUMP = _RP.update().where(
     _RP.c.id == sa.bindparam('w_id'),
