@@ -16,6 +16,7 @@ from nova.api.compute import flavor_extra_specs
 from nova.api.compute import flavors
 from nova.api.compute import image_metadata
 from nova.api.compute import images
+from nova.api.compute import instance_actions
 from nova.api.compute import server_actions
 from nova.api.compute import server_groups
 from nova.api.compute import servers
@@ -43,8 +44,13 @@ ROUTES = [
     ('/servers/{server_id}', {'GET': servers.show,
                               'DELETE': servers.delete}),
     ('/servers/{server_id}/action', {'POST': server_actions.action}),
+    ('/servers/{server_id}/os-instance-actions', {
+        'GET': instance_actions.index}),
+    ('/servers/{server_id}/os-instance-actions/{request_id}', {
+        'GET': instance_actions.show}),
     ('/os-services', {'GET': services.index}),
-    ('/os-services/{service_id}', {'PUT': services.update}),
+    ('/os-services/{service_id}', {'PUT': services.update,
+                                  'DELETE': services.delete}),
     ('/os-server-groups', {'GET': server_groups.index,
                            'POST': server_groups.create}),
     ('/os-server-groups/{server_group_id}', {

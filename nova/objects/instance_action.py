@@ -1,6 +1,8 @@
 """InstanceAction and InstanceActionEvent: the audit trail of a server."""
 import traceback as tb_module
 
+import sqlalchemy as sa
+
 from nova.db.main import models
 from nova.db import engines
 from nova.db.types import utcnow
@@ -79,6 +81,45 @@ class InstanceAction(base.NovaPersistentObject, base.NovaObject):
                 request_id=request_id, instance_uuid=instance_uuid)
         return cls._from_db_object(context, cls(), row)
 
+    @classmethod
+    def get_with_events(cls, context, instance_uuid, request_id,
+                        events=True):
+        """(action, [events newest first]) of a request on an instance, in
+        one query (the newest action of the request, its events joined);
+        InstanceActionNotFound when there is none. events=False reads the
+        action alone. Deleted rows follow context.read_deleted. Not
+        remotable: only nova-api reads it.
+        """
+        action = sa.select(_ACTIONS).where(
+            _ACTIONS.c.instance_uuid == instance_uuid,
+            _ACTIONS.c.request_id == request_id,
+            *_visible(_ACTIONS, context.read_deleted)).order_by(
+            *_NEWEST_FIRST).limit(1)
+        if events:
+            action = action.subquery('action')
+            query = sa.select(action, *[
+                _EVENTS.c[name].label('event_' + name)
+                for name in _EVENT_ROW_COLUMNS]).select_from(
+                action.outerjoin(_EVENTS, sa.and_(
+                    _EVENTS.c.action_id == action.c.id,
+                    *_visible(_EVENTS, context.read_deleted)))).order_by(
+                _EVENTS.c.created_at.desc(), _EVENTS.c.id.desc())
+        else:
+            query = action
+        with engines.main_reader(context) as session:
+            rows = session.execute(query).mappings().all()
+        if not rows:
+            raise exception.InstanceActionNotFound(
+                request_id=request_id, instance_uuid=instance_uuid)
+        found = cls._from_db_object(context, cls(), rows[0])
+        if not events:
+            return found, []
+        return found, [
+            InstanceActionEvent._from_db_object(
+                context, InstanceActionEvent(),
+                {name: row['event_' + name] for name in _EVENT_ROW_COLUMNS})
+            for row in rows if row['event_id'] is not None]
+
 
 @base.NovaObjectRegistry.register
 class InstanceActionList(base.ObjectListBase, base.NovaObject):
@@ -95,6 +136,81 @@ class InstanceActionList(base.ObjectListBase, base.NovaObject):
                 _ACTIONS.c.created_at.desc(), _ACTIONS.c.id.desc())
             ).mappings().all()
         return base.obj_make_list(context, cls(context), rows)
+
+    @classmethod
+    def get_page(cls, context, instance_uuid, limit=None, marker=None,
+                 changes_since=None, changes_before=None):
+        """A page of the actions of an instance, newest first, in one
+        query: marker is the request_id of the last action of the previous
+        page (MarkerNotFound when the instance has no such action),
+        changes_since/changes_before bound the last change of an action
+        (its updated_at, else its creation). Deleted rows follow
+        context.read_deleted. Not remotable: only nova-api reads it.
+        """
+        if limit == 0:
+            return cls(context, objects=[])
+        query, has_marker = _page_query(
+            instance_uuid, context.read_deleted, limit, marker,
+            base.naive(changes_since), base.naive(changes_before))
+        with engines.main_reader(context) as session:
+            rows = session.execute(query).mappings().all()
+        if has_marker:
+            # The marker's own row comes first; none: no such marker.
+            if not rows:
+                raise exception.MarkerNotFound(marker=marker)
+            rows = rows[1:]
+        return base.obj_make_list(context, cls(context), rows)
+
+
+_NEWEST_FIRST = (_ACTIONS.c.created_at.desc(), _ACTIONS.c.id.desc())
+_EVENT_ROW_COLUMNS = _EVENT_COLUMNS + ('created_at', 'updated_at',
+                                       'deleted_at', 'deleted')
+
+
+def _visible(table, read_deleted):
+    """The WHERE terms of a context's read_deleted on a soft-delete table.
+    """
+    if read_deleted == 'no':
+        return [table.c.deleted == 0]
+    if read_deleted == 'only':
+        return [table.c.deleted != 0]
+    return []
+
+
+def _page_query(instance_uuid, read_deleted, limit, marker, since, before):
+    """(query, has_marker). With a marker, the actions are joined to the
+    marker's row and start with it (it passes the filters whatever its
+    time), so that one query both finds the marker and reads the page."""
+    changed = sa.func.coalesce(_ACTIONS.c.updated_at, _ACTIONS.c.created_at)
+    filters = []
+    if since is not None:
+        filters.append(changed >= since)
+    if before is not None:
+        filters.append(changed <= before)
+    where = [_ACTIONS.c.instance_uuid == instance_uuid,
+             *_visible(_ACTIONS, read_deleted)]
+    query = sa.select(_ACTIONS)
+    if marker is None:
+        query = query.where(*where, *filters)
+    else:
+        mark = sa.select(
+            _ACTIONS.c.id.label('id'),
+            _ACTIONS.c.created_at.label('created_at')).where(
+            *where, _ACTIONS.c.request_id == marker).order_by(
+            *_NEWEST_FIRST).limit(1).subquery('mark')
+        query = query.select_from(_ACTIONS.join(mark, sa.or_(
+            _ACTIONS.c.created_at < mark.c.created_at,
+            sa.and_(_ACTIONS.c.created_at == mark.c.created_at,
+                    _ACTIONS.c.id <= mark.c.id)))).where(*where)
+        if filters:
+            query = query.where(sa.or_(_ACTIONS.c.id == mark.c.id,
+                                       sa.and_(*filters)))
+        if limit is not None:
+            limit += 1
+    query = query.order_by(*_NEWEST_FIRST)
+    if limit is not None:
+        query = query.limit(limit)
+    return query, marker is not None
 
 
 @base.NovaObjectRegistry.register

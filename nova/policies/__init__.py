@@ -13,6 +13,7 @@ from nova.policies import flavor_extra_specs
 from nova.policies import flavors
 from nova.policies import image_api
 from nova.policies import images
+from nova.policies import instance_actions
 from nova.policies import server_actions
 from nova.policies import server_groups
 from nova.policies import servers
@@ -20,7 +21,7 @@ from nova.policies import services
 
 _MODULES = (base, flavors, flavor_extra_specs, servers, services,
             server_actions, images, server_groups, aggregates,
-            availability_zones, image_api)
+            availability_zones, image_api, instance_actions)
 
 
 def list_rules():
