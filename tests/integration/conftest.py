@@ -396,3 +396,35 @@ def wait_api_up(api, group, timeout=90):
     wait_for(up, timeout, check=group.check_alive,
              on_timeout=lambda _: group.fail(
                  'nova API did not answer GET / within %ss' % timeout))
+
+
+def db_rows(url, sql, **params):
+    """The rows (as dicts) of one query on a database the test owns.
+
+    For what no API shows (instance action events, host mappings): read
+    straight from the database, never through the services.
+    """
+    import sqlalchemy as sa
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return [dict(row) for row in
+                    conn.execute(sa.text(sql), params).mappings()]
+    finally:
+        engine.dispose()
+
+
+# What oslo.messaging logs when an RPC handler raised (expected exceptions
+# of a call are logged at debug level, without it).
+RPC_HANDLER_ERROR = 'Exception during message handling'
+
+
+def check_rpc_handlers_clean(group):
+    """Fail at once when a service died or one of its RPC handlers raised:
+    a cast that failed on arrival leaves nothing else to wait for."""
+    group.check_alive()
+    broken = [p.name for p in group.procs
+              if p.log_contains(RPC_HANDLER_ERROR)]
+    if broken:
+        group.fail('an RPC handler raised in %s (%r in the log)'
+                   % (', '.join(broken), RPC_HANDLER_ERROR))
