@@ -129,6 +129,9 @@ class ComputeManager:
 
     @in_remote_objects
     def _locked_build(self, context, instance, image, alternates=()):
+        # A pool thread: make the request's context the one its log lines
+        # carry, as an RPC thread's is.
+        context.update_store()
         try:
             with lockutils.lock(instance.uuid):
                 if instance.uuid in self._terminated:
