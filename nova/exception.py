@@ -602,8 +602,14 @@ class DiskOperationFailed(NovaException):
     msg_fmt = "Disk operation failed: %(reason)s"
 
 
-class AggregateImageCacheNotSupported(NovaException):
-    msg_fmt = ("Caching images on the hosts of an aggregate is not "
-               "supported by this cloud yet.")
-    code = 501
-    safe = True
+# Image pre-caching (POST /os-aggregates/{id}/images, 2.81) ----------------
+
+
+class PrecacheImageNotFound(Invalid):
+    # Nova answers 400, not 404, for an image of the request it cannot get:
+    # the URL's resource (the aggregate) exists.
+    msg_fmt = "Image %(image_id)s could not be found."
+
+
+class PrecacheDuplicateImages(Invalid):
+    msg_fmt = "Duplicate images in request"

@@ -7,6 +7,9 @@ tenant isolation). Changing a nova aggregate's hosts changes the mirror
 right after; a provider placement does not know yet (a compute that has
 not reported) is skipped with a warning, and ``nova-manage placement
 sync_aggregates`` mends any gap.
+
+``cache_images`` (2.81) checks a pre-cache request and hands it to the
+conductor (nova.conductor.image_precache).
 """
 from oslo_log import log as logging
 
@@ -53,9 +56,12 @@ def placement_aggregates_of_host(context, host):
 
 
 class AggregateAPI:
-    def __init__(self, conf, placement=None):
+    def __init__(self, conf, placement=None, image_api=None,
+                 compute_task_api=None):
         self.conf = conf
         self._placement = placement
+        self._image_api = image_api
+        self._compute_task_api = compute_task_api
 
     @property
     def placement(self):
@@ -63,6 +69,22 @@ class AggregateAPI:
             from nova.placement import direct
             self._placement = direct.Placement(self.conf)
         return self._placement
+
+    @property
+    def image_api(self):
+        if self._image_api is None:
+            from nova.image import api as image_api
+            self._image_api = image_api.API(self.conf)
+        return self._image_api
+
+    @property
+    def compute_task_api(self):
+        # Built on first use: an RPC client only image pre-caching needs.
+        if self._compute_task_api is None:
+            from nova.conductor import rpcapi as conductor_rpcapi
+            self._compute_task_api = conductor_rpcapi.ComputeTaskAPI(
+                self.conf)
+        return self._compute_task_api
 
     # -- read ----------------------------------------------------------
 
@@ -135,6 +157,24 @@ class AggregateAPI:
         aggregate.delete_host(host)
         self._mirror(context, aggregate, host, add=False)
         return aggregate
+
+    # -- image pre-caching (2.81) ---------------------------------------
+
+    def cache_images(self, context, aggregate_id, image_ids):
+        """Ask the conductor to pre-cache images on the aggregate's hosts,
+        in the background and best effort (nova.conductor.image_precache).
+
+        As in Nova, the aggregate must exist (404) and the caller must be
+        able to get every image (else 400); the hosts are not checked, and
+        an aggregate with no hosts is accepted (nothing to do).
+        """
+        aggregate = self.get(context, aggregate_id)
+        for image_id in image_ids:
+            try:
+                self.image_api.get(context, image_id)
+            except exception.ImageNotFound:
+                raise exception.PrecacheImageNotFound(image_id=image_id)
+        self.compute_task_api.cache_images(context, aggregate, image_ids)
 
     # -- helpers -------------------------------------------------------
 

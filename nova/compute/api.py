@@ -23,6 +23,7 @@ from nova.image import api as image_api
 from nova import objects
 from nova.objects import build_request as build_request_obj
 from nova.objects import fields
+from nova.objects import instance_action
 
 LOG = logging.getLogger(__name__)
 
@@ -467,9 +468,10 @@ class API:
         raises to refuse) and delete.
 
         A server on a host costs one cell transaction (the instance read,
-        and its compare-and-set to deleting); the compute's last step marks
-        the mapping queued_for_delete (conductor.deletion), so only the
-        cell commits here. With one cell (besides cell0) the server is
+        its compare-and-set to deleting and its ``delete`` action); the
+        compute's last step marks the mapping queued_for_delete
+        (conductor.deletion), so only the cell commits here. With one
+        cell (besides cell0) the server is
         looked for there first; the mapping (one API-database read) is read
         only when it is not there, or when there are several cells.
         """
@@ -507,9 +509,9 @@ class API:
     def _delete_found_in(self, context, cell, instance_id, authorize,
                          mapping=None):
         """Delete the instance if it is in this cell: one cell transaction
-        (its brief read, and its compare-and-set to deleting). False when
-        the cell has no such instance (still a build request, in cell0, or
-        nowhere: the mapping says)."""
+        (its brief read, its compare-and-set to deleting, its delete
+        action). False when the cell has no such instance (still a build
+        request, in cell0, or nowhere: the mapping says)."""
         with nova_context.target_cell(context, cell) as cctxt, \
                 engines.main_writer(cctxt):
             try:
@@ -573,8 +575,14 @@ class API:
         instance.task_state = fields.TaskState.DELETING
         # Any state but "deleting" may be deleted; the compare-and-set
         # makes a concurrent second delete a no-op instead of a double cast.
+        # The delete action goes in the same transaction (the DELETE's own
+        # when it has one), as Nova records it: not for a delete already
+        # under way; the compute's event ends it (conductor.deletion).
         try:
-            instance.save(expected_task_state=_DELETABLE_TASK_STATES)
+            with engines.main_writer(cctxt):
+                instance.save(expected_task_state=_DELETABLE_TASK_STATES)
+                objects.InstanceAction.start_many(
+                    cctxt, [instance.uuid], instance_action.Actions.DELETE)
         except exception.UnexpectedDeletingTaskStateError:
             return True
         if instance.vm_state == fields.VMState.RESIZED:

@@ -3,10 +3,12 @@
 The conductor hands the instance over in task_state spawning, with the
 allocation the scheduler claimed in placement (the builds of one request
 on this host come in one cast). A successful build writes once: ACTIVE,
-compare-and-set on spawning, cast to the conductor; builds ending together
-(a multi-create) share one cast (:class:`ActiveWriter`). A failed
-spawn cleans up the guest, frees what this host counted, and goes back to
-the conductor with the alternates the scheduler chose: it reschedules the
+compare-and-set on spawning, and its Success event on the create action
+(``compute__do_build_and_run_instance``, from the start of the spawn), in
+one cast to the conductor; builds ending together (a multi-create) share
+one cast (:class:`ActiveWriter`). A failed spawn records its Error event,
+cleans up the guest, frees what this host counted, and goes back to the
+conductor with the alternates the scheduler chose: it reschedules the
 build to one of them, or puts the instance in ERROR with a fault (and
 frees the allocation) when none is left.
 """
@@ -21,13 +23,14 @@ from nova.objects import instance_action
 
 LOG = logging.getLogger(__name__)
 
-_EVENT = 'compute_build_and_run_instance'
+# Nova's name, for a build that spawned as for one that failed.
+_EVENT = instance_action.Events.BUILD
 
 
 def build_and_run(context, host, driver, tracker, instance, image,
                   alternates=(), conductor=None, writer=None):
-    tracker.claim(instance)
     started = objects_base.now()
+    tracker.claim(instance)
     try:
         driver.spawn(context, instance, image)
     except Exception as exc:
@@ -40,10 +43,12 @@ def build_and_run(context, host, driver, tracker, instance, image,
     instance.task_state = None
     instance.launched_at = objects_base.now()
     if writer is not None:
-        writer.write(context, instance)
+        writer.write(context, instance, started)
         return
     try:
         instance.save(expected_task_state=fields.TaskState.SPAWNING)
+        instance_action.InstanceActionEvent.event_finish(
+            context, instance.uuid, _EVENT, host, started)
     except exception.UnexpectedDeletingTaskStateError:
         # A delete arrived while we spawned; terminate_instance, queued on
         # the same lock, removes the guest.
@@ -65,26 +70,31 @@ class ActiveWriter:
     conductor: a cast, several builds in one when they end together (a
     multi-create).
 
-    The conductor writes each compare-and-set on spawning. An instance
-    found deleting is left to its terminate; one found gone (deleted with
-    no terminate coming) is cast back here to lose its guest
-    (``discard_build``). A build that finds no cast under way sends its
-    write and those queued meanwhile.
+    The conductor writes each compare-and-set on spawning, and records
+    the build's event (when its spawn started, this host) on its create
+    action in the same transaction. An instance found deleting is left to
+    its terminate; one found gone (deleted with no terminate coming) is
+    cast back here to lose its guest (``discard_build``). A build that
+    finds no cast under way sends its write and those queued meanwhile.
     """
 
-    def __init__(self, conductor):
+    def __init__(self, conductor, host=None):
         self._conductor = conductor
+        self._host = host
         self._lock = threading.Lock()
         self._queued = []
         self._sending = False
 
-    def write(self, context, instance):
+    def write(self, context, instance, started=None):
+        """started: when the spawn began (no event without it)."""
         values = {name: getattr(instance, name) for name in ACTIVE_FIELDS}
         values['launched_at'] = objects_base.naive(
             values['launched_at']).isoformat()
+        if started is not None:
+            started = objects_base.naive(started).isoformat()
         instance.obj_reset_changes(ACTIVE_FIELDS)
         with self._lock:
-            self._queued.append((context, instance.uuid, values))
+            self._queued.append((context, instance.uuid, values, started))
             send, self._sending = not self._sending, True
         if send:
             self._send_queued()
@@ -98,12 +108,17 @@ class ActiveWriter:
                     return
             try:
                 # The context only reaches the database: any of the
-                # batch's will do.
+                # batch's will do (each event goes on its instance's
+                # create action, whatever the request).
                 self._conductor.finish_builds(
-                    batch[0][0], {uuid: values for _, uuid, values in batch})
+                    batch[0][0],
+                    {uuid: values for _, uuid, values, _ in batch},
+                    host=self._host,
+                    started={uuid: started for _, uuid, _, started in batch
+                             if started is not None})
             except Exception:
                 LOG.exception('Could not send the ACTIVE write of %s',
-                              [uuid for _, uuid, _ in batch])
+                              [uuid for _, uuid, _, _ in batch])
 
 
 def discard(context, driver, tracker, instance):

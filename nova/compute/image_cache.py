@@ -116,18 +116,26 @@ class ImageCache:
         host must pass the same kind of convert. Raises ImageDataMismatch
         (nothing is cached) when the data does not match the metadata.
         """
+        return self.ensure(context, image_meta, convert)[0]
+
+    def ensure(self, context, image_meta, convert=None):
+        """fetch(), returning (path, whether this call downloaded the
+        image). Image pre-caching reports 'cached' or 'existing' by it.
+        Either way the entry's age starts again from now, so the cleanup
+        keeps a pre-cached image no instance uses yet for
+        ``remove_unused_original_minimum_age_seconds``."""
         image_id = image_meta['id']
         path = self.path_for(image_id)
         self._ensure_dirs()
         with self._lock(entry_name(image_id)):
             if os.path.exists(path):
                 os.utime(path)
-                return path
+                return path, False
             started = time.monotonic()
             self._download(context, image_meta, path, convert)
             LOG.info('Cached image %s in %s (%.1fs)', image_id, path,
                      time.monotonic() - started)
-            return path
+            return path, True
 
     def _download(self, context, image_meta, path, convert):
         fd, partial = tempfile.mkstemp(

@@ -28,6 +28,7 @@ from nova import context as nova_context
 from nova import exception
 from nova.image import api as image_api
 from nova import objects
+from nova.objects import base as objects_base
 from nova.objects import fields
 from nova.objects.indirection import in_remote_objects
 from nova.virt import driver as virt_driver
@@ -38,7 +39,8 @@ _TERMINATED_KEPT = 10000
 
 
 class ComputeManager:
-    target = messaging.Target(version='1.0')
+    # 1.1: cache_images (see compute/rpcapi.py).
+    target = messaging.Target(version='1.1')
 
     def __init__(self, conf, host):
         self.conf = conf
@@ -55,7 +57,8 @@ class ComputeManager:
         self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf)
         self.compute_task_api = conductor_rpcapi.ComputeTaskAPI(conf)
         # Builds ending together write ACTIVE in one conductor cast.
-        self._active_writer = build.ActiveWriter(self.compute_task_api)
+        self._active_writer = build.ActiveWriter(self.compute_task_api,
+                                                 host)
         self.image_api = image_api.API(conf)
         self.image_cache = image_cache.ImageCache(conf, self.image_api)
         self._image_cache_cleaned_at = None
@@ -165,9 +168,12 @@ class ComputeManager:
             self._terminated[instance.uuid] = None
             if len(self._terminated) > _TERMINATED_KEPT:
                 self._terminated.popitem(last=False)
+        started = objects_base.naive(objects_base.now()).isoformat()
         self.driver.destroy(context, instance)
-        # The conductor frees its allocations and marks it deleted.
-        self.compute_task_api.destroy_instance(context, instance.uuid)
+        # The conductor frees its allocations and marks it deleted, with
+        # the compute_terminate_instance event on its delete action.
+        self.compute_task_api.destroy_instance(context, instance.uuid,
+                                               self.host, started)
         self.tracker.release(instance)
 
     @in_remote_objects
@@ -276,6 +282,15 @@ class ComputeManager:
         self._locked(instance, resize.finish_revert_resize, context, self,
                      instance, migration)
 
+    # -- image pre-caching (a call from the conductor) -----------------------
+
+    @in_remote_objects
+    def cache_images(self, context, image_ids):
+        # On the RPC thread: the conductor waits for the answer anyway and
+        # asks a host one request at a time.
+        return precache_images(context, self.driver, self.image_api,
+                               image_ids)
+
     # -- periodic ------------------------------------------------------------
 
     @in_remote_objects
@@ -312,3 +327,30 @@ class ComputeManager:
         except Exception:
             LOG.exception('Image cache cleanup of %s failed',
                           self.image_cache.base_dir)
+
+
+def precache_images(context, driver, image_api, image_ids):
+    """Fetch images into this host's cache through the driver: {image id:
+    'cached' (downloaded now), 'existing' (was there; its age restarts),
+    'error' (logged) or 'unsupported' (the driver has no image cache)}."""
+    results = {}
+    supported = virt_driver.supports(driver, 'image_cache')
+    for image_id in image_ids:
+        if not supported:
+            results[image_id] = 'unsupported'
+            continue
+        try:
+            new = driver.cache_image(context, image_api.get(context,
+                                                            image_id))
+            results[image_id] = 'cached' if new else 'existing'
+        except exception.NovaException as exc:
+            LOG.error('Failed to cache image %s: %s', image_id, exc)
+            results[image_id] = 'error'
+        except Exception:
+            LOG.exception('Failed to cache image %s', image_id)
+            results[image_id] = 'error'
+    if not supported:
+        LOG.warning('The %s driver cannot pre-cache images; ignored the '
+                    'request for %s', type(driver).__name__,
+                    ', '.join(image_ids))
+    return results

@@ -15,6 +15,8 @@ release's interface; later changes bump the version and add a line here.
      suspend_instance, resume_instance, rescue_instance, unrescue_instance,
      get_console_output (a call), prep_resize, resize_instance,
      finish_resize, confirm_resize, revert_resize, finish_revert_resize
+1.1: cache_images(image_ids) (a call from the conductor: image
+     pre-caching, microversion 2.81)
 """
 import oslo_messaging as messaging
 
@@ -25,6 +27,7 @@ TOPIC = 'compute'
 
 class ComputeAPI:
     def __init__(self, conf):
+        self.conf = conf
         self.client = rpc.get_client(
             conf, messaging.Target(topic=TOPIC, version='1.0'))
 
@@ -145,3 +148,19 @@ class ComputeAPI:
     def finish_revert_resize(self, context, instance, migration):
         self._cast(context, migration.source_compute, 'finish_revert_resize',
                    instance=instance, migration=migration)
+
+    # -- image pre-caching (1.1) -------------------------------------------
+
+    def cache_images(self, context, host, image_ids):
+        """{image id: 'cached' | 'existing' | 'error' | 'unsupported'} from
+        host once it has fetched them all (RPCTimeout after
+        ``long_rpc_timeout``). A compute working on a real transport tells
+        the caller it is alive every ``rpc_response_timeout`` (oslo.messaging
+        call monitoring), so a dead one is noticed after that, not after the
+        long timeout."""
+        cctxt = self.client.prepare(
+            server=host, version='1.1',
+            call_monitor_timeout=self.conf.rpc_response_timeout)
+        return rpc.call(cctxt, context, 'cache_images',
+                        timeout=self.conf.long_rpc_timeout,
+                        service='nova-compute', image_ids=list(image_ids))

@@ -6,7 +6,8 @@ records, one scheduler call, one transaction per cell database and one in
 the API database, then one cast per compute host. A build nobody can host
 goes to cell0 as ERROR with a NoValidHost fault (the scheduler's
 explanation; its trace in the fault's admin-only details). A compute
-writes its builds that spawned ACTIVE through ``finish``.
+writes its builds that spawned ACTIVE through ``finish``, which records
+their build events in the same transaction (one INSERT for the batch).
 
 The scheduler has claimed each instance's allocation in placement before
 the cast; the compute gets the alternates with it. A build that fails on
@@ -192,11 +193,14 @@ class Builder:
         if gone:
             self.placement.delete_allocations(admin, sorted(gone))
 
-    def finish(self, context, finished):
+    def finish(self, context, finished, host=None, started=None):
         """Builds that spawned on a compute: each ACTIVE, compare-and-set
-        on spawning. finished: {instance uuid: column values as the
-        compute sends them}."""
-        for uuid, outcome in _write_active(context, finished).items():
+        on spawning, and its build event on its create action, in one
+        transaction. finished: {instance uuid: column values as the
+        compute sends them}; host: the compute's; started: {instance uuid:
+        when its spawn began} (no event for an instance not in it)."""
+        for uuid, outcome in _write_active(context, finished, host,
+                                           started or {}).items():
             if outcome == _DELETING:
                 # Its terminate, queued on the compute, removes the guest.
                 LOG.info('Instance %s was deleted while it spawned', uuid)
@@ -258,8 +262,9 @@ _GONE = 'gone'
 
 
 @engines.retry_if_locked
-def _write_active(context, finished):
-    """Write each build ACTIVE, compare-and-set on spawning, in one
+def _write_active(context, finished, host, started):
+    """Write each build ACTIVE, compare-and-set on spawning, and the build
+    events of those written (one INSERT for the batch), in one
     transaction; {uuid: None (written), _DELETING, _GONE or why not}."""
     outcomes = {}
     with engines.main_writer(context):
@@ -275,6 +280,11 @@ def _write_active(context, finished):
                 outcomes[uuid] = _GONE
             except exception.UnexpectedTaskStateError as exc:
                 outcomes[uuid] = exc.format_message()
+        instance_action.InstanceActionEvent.finish_many(
+            context, instance_action.Actions.CREATE,
+            instance_action.Events.BUILD,
+            {uuid: (started[uuid], host) for uuid, outcome in outcomes.items()
+             if outcome is None and uuid in started})
     return outcomes
 
 

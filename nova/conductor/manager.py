@@ -5,6 +5,7 @@ from sqlalchemy import orm as sa_orm
 
 from nova.conductor import build
 from nova.conductor import deletion
+from nova.conductor import image_precache
 from nova.conductor import resize
 from nova import exception
 from nova.objects import base as objects_base
@@ -62,7 +63,8 @@ class ConductorManager:
 class ComputeTaskManager:
     """Orchestration nova-api asks for (namespace ``compute_task``)."""
 
-    target = messaging.Target(namespace='compute_task', version='1.0')
+    # 1.1: cache_images (see conductor/rpcapi.py).
+    target = messaging.Target(namespace='compute_task', version='1.1')
 
     def __init__(self, conf):
         self.conf = conf
@@ -73,6 +75,7 @@ class ComputeTaskManager:
         # (about 0.1 s of CPU): at start, not in the first build.
         sa_orm.configure_mappers()
         self._resizer = resize.Resizer(conf)
+        self._precacher = image_precache.Precacher(conf)
 
     def schedule_and_build_instances(self, context, instance_uuids, image):
         self._builds.put(build.BuildOrder(context, instance_uuids, image))
@@ -85,13 +88,14 @@ class ComputeTaskManager:
     def free_allocations(self, context, instance_uuids):
         self._builder.placement.delete_allocations(context, instance_uuids)
 
-    def destroy_instance(self, context, instance_uuid):
+    def destroy_instance(self, context, instance_uuid, host=None,
+                         started=None):
         # Ended in a batch with the deletes arriving beside it.
-        self._destroys.put(context, instance_uuid)
+        self._destroys.put(context, instance_uuid, host, started)
 
-    def finish_builds(self, context, finished):
+    def finish_builds(self, context, finished, host=None, started=None):
         # The ACTIVE writes of a compute's builds that spawned.
-        self._builder.finish(context, finished)
+        self._builder.finish(context, finished, host, started)
 
     def build_failed(self, context, instance_uuid, host, alternates, image,
                      message, details):
@@ -112,7 +116,15 @@ class ComputeTaskManager:
     def confirm_resize_allocations(self, context, migration):
         self._resizer.confirm_allocations(context, migration)
 
+    # Image pre-caching (nova.conductor.image_precache): queued, and run
+    # off the RPC threads, one request at a time.
+    def cache_images(self, context, aggregate, image_ids):
+        self._precacher.submit(context, aggregate, image_ids)
+
     def cleanup_host(self):
         # Each queue ends what it holds before its stop returns.
         self._builds.stop()
         self._destroys.stop()
+        # Hosts not asked yet are not asked; calls under way end within
+        # their timeout.
+        self._precacher.stop()

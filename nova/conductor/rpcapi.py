@@ -15,8 +15,12 @@ Two interfaces on the ``conductor`` topic:
   update_provider(uuid, name, inventories, traits) (call from a compute's
   resource tracker); free_allocations(instance_uuids) and
   build_failed(instance_uuid, host, alternates, image, message, details)
-  (casts from computes); finish_builds(finished) (cast from a compute:
-  the ACTIVE writes of builds that spawned, several in one).
+  (casts from computes); finish_builds(finished, host, started) (cast
+  from a compute: the ACTIVE writes of builds that spawned, several in
+  one, with their events); destroy_instance(instance_uuid, host, started)
+  (cast from a compute: the end of a delete, with its event).
+  1.1: cache_images(aggregate, image_ids) (cast from nova-api: image
+  pre-caching on the aggregate's hosts, microversion 2.81).
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -110,13 +114,17 @@ class ComputeTaskAPI:
                         uuid=uuid, name=name, inventories=inventories,
                         traits=list(traits))
 
-    def destroy_instance(self, context, instance_uuid):
+    def destroy_instance(self, context, instance_uuid, host=None,
+                         started=None):
         """A compute has removed the guest: free the instance's allocations,
-        mark its mapping queued_for_delete and its row deleted (see
+        mark its mapping queued_for_delete and its row deleted, and record
+        the compute_terminate_instance event (host, started: when the
+        terminate began, ISO 8601) on its delete action (see
         nova.conductor.deletion). A cast: the compute needs no answer, and
         the message waits in the conductor's queue if no conductor runs."""
         self.client.prepare(version='1.0').cast(
-            context, 'destroy_instance', instance_uuid=instance_uuid)
+            context, 'destroy_instance', instance_uuid=instance_uuid,
+            host=host, started=started)
 
     def free_allocations(self, context, instance_uuids):
         """Free the placement allocations of deleted instances."""
@@ -124,13 +132,16 @@ class ComputeTaskAPI:
             context, 'free_allocations',
             instance_uuids=list(instance_uuids))
 
-    def finish_builds(self, context, finished):
+    def finish_builds(self, context, finished, host=None, started=None):
         """{instance uuid: column values} of builds that spawned: each
-        ACTIVE, compare-and-set on spawning. A cast: an instance deleted
-        meanwhile needs nothing from the compute but, when no terminate is
-        coming, to lose its guest (compute's discard_build)."""
+        ACTIVE, compare-and-set on spawning, with its build event (host;
+        started: {instance uuid: when its spawn began, ISO 8601}) on its
+        create action. A cast: an instance deleted meanwhile needs nothing
+        from the compute but, when no terminate is coming, to lose its
+        guest (compute's discard_build)."""
         self.client.prepare(version='1.0').cast(
-            context, 'finish_builds', finished=finished)
+            context, 'finish_builds', finished=finished, host=host,
+            started=started)
 
     def build_failed(self, context, instance_uuid, host, alternates, image,
                      message, details):
@@ -140,3 +151,11 @@ class ComputeTaskAPI:
             context, 'build_failed', instance_uuid=instance_uuid, host=host,
             alternates=list(alternates or ()), image=image, message=message,
             details=details)
+
+    def cache_images(self, context, aggregate, image_ids):
+        """Pre-cache images on the hosts of aggregate (an Aggregate), in
+        the background (nova.conductor.image_precache). A cast: the API
+        answers 202 at once."""
+        self.client.prepare(version='1.1').cast(
+            context, 'cache_images', aggregate=aggregate,
+            image_ids=list(image_ids))

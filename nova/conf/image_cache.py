@@ -45,12 +45,35 @@ When false, the cleanup only reports what it would remove.
                help="""
 Seconds a cached image must have gone unused before the cleanup removes
 it. An image counts as used when an instance of this host has it as its
-image, or when it was fetched; either refreshes the file's age.
+image, or when it was fetched (by a boot or by a pre-cache request, which
+also refreshes an image already cached); either refreshes the file's age.
+A pre-cached image no instance uses is therefore kept this long after the
+request, then removed: repeat the request more often to keep it.
 """),
     cfg.IntOpt('remove_partial_download_age_seconds', default=3600, min=0,
                help="""
 Seconds after which the cleanup removes a temporary file a download left
 behind (a crash in the middle of a fetch).
+"""),
+    cfg.IntOpt('precache_concurrency', default=1, min=1,
+               help="""
+Maximum number of compute hosts the conductor asks at the same time to
+pre-cache images (``POST /os-aggregates/{id}/images``, microversion 2.81).
+
+Each host downloads the requested images from the image service; more hosts
+at a time finish a large aggregate sooner but load the image service (and
+the network) more. One conductor runs one pre-cache request at a time, so
+this is also the most downloads a conductor starts at once.
+
+Possible values:
+
+* Any positive integer.
+
+Related options:
+
+* ``[DEFAULT] long_rpc_timeout``: how long the conductor waits for one host.
+* ``remove_unused_original_minimum_age_seconds``: how long a pre-cached image
+  no instance uses stays in a host's cache.
 """),
 ]
 

@@ -3,6 +3,7 @@ import traceback as tb_module
 
 import sqlalchemy as sa
 
+from nova.db.main import instance_actions as db
 from nova.db.main import models
 from nova.db import engines
 from nova.db.types import utcnow
@@ -21,6 +22,13 @@ _EVENT_COLUMNS = ('id', 'event', 'action_id', 'start_time', 'finish_time',
 class Actions:
     CREATE = 'create'
     DELETE = 'delete'
+
+
+class Events:
+    """Nova's names of the compute events the conductor's batches record
+    (a successful build's, a delete's)."""
+    BUILD = 'compute__do_build_and_run_instance'
+    TERMINATE = 'compute_terminate_instance'
 
 
 @base.NovaObjectRegistry.register
@@ -52,16 +60,15 @@ class InstanceAction(base.NovaPersistentObject, base.NovaObject):
 
     @staticmethod
     def start_many(context, instance_uuids, action):
-        """Record the start of one action on several instances at once."""
-        now = utcnow()
+        """Record the start of one action on several instances at once, in
+        one INSERT (in the caller's transaction when it has one)."""
         with engines.main_writer(context) as session:
-            session.execute(_ACTIONS.insert(), [
+            db.start(session.connection(), [
                 {'action': action, 'instance_uuid': uuid,
                  'request_id': context.request_id,
                  'user_id': context.user_id,
-                 'project_id': context.project_id, 'start_time': now,
-                 'created_at': now, 'deleted': 0}
-                for uuid in instance_uuids])
+                 'project_id': context.project_id}
+                for uuid in instance_uuids], utcnow())
 
     @classmethod
     @base.remotable
@@ -252,6 +259,22 @@ class InstanceActionEvent(base.NovaPersistentObject, base.NovaObject):
         """
         _write_event(context, instance_uuid, event_name, host, start_time,
                      result, exc_text, details)
+
+    @staticmethod
+    def finish_many(context, action, event, finished, live_only=False):
+        """Record the successful event ``event`` on the newest ``action`` of
+        several instances, in three statements whatever their number (in
+        the caller's transaction when it has one): the conductor's batches.
+        finished: {instance uuid: (start time, as a datetime or the ISO
+        string RPC made of it; host)}; live_only: not on instances deleted
+        already. Not remotable."""
+        if not finished:
+            return 0
+        finished = {uuid: (base.naive(started), host)
+                    for uuid, (started, host) in finished.items()}
+        with engines.main_writer(context) as session:
+            return db.finish_events(session.connection(), action, event,
+                                    finished, utcnow(), live_only=live_only)
 
     @staticmethod
     def format_exception(exc):

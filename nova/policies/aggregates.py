@@ -4,6 +4,10 @@ from oslo_policy import policy
 from nova.policies import base
 
 POLICY_ROOT = 'os_compute_api:os-aggregates:%s'
+# Nova gave the images rule (2.81) its newer kind of name; operators'
+# policy files use that name, so we do too.
+NEW_POLICY_ROOT = 'compute:aggregates:%s'
+IMAGES = NEW_POLICY_ROOT % 'images'
 _ONE = '/os-aggregates/{aggregate_id}'
 
 
@@ -28,8 +32,11 @@ rules = [
           _ONE + '/action (remove_host)'),
     _rule('set_metadata', 'Set or unset metadata of an aggregate.', 'POST',
           _ONE + '/action (set_metadata)'),
-    _rule('images', 'Request image caching on the hosts of an aggregate.',
-          'POST', _ONE + '/images'),
+    policy.DocumentedRuleDefault(
+        name=IMAGES, check_str=base.ADMIN,
+        description='Request image caching for an aggregate.',
+        operations=[{'method': 'POST', 'path': _ONE + '/images'}],
+        scope_types=['project']),
 ]
 
 

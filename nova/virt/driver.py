@@ -277,10 +277,24 @@ class LifecycleEventSource(abc.ABC):
         block (the sync only queues the uuid)."""
 
 
+class ImageCacheCapable(abc.ABC):
+    """Download an image into the host's image cache ahead of any boot
+    (image pre-caching, ``POST /os-aggregates/{id}/images``). A driver
+    without it answers 'unsupported' to such a request."""
+
+    @abc.abstractmethod
+    def cache_image(self, context, image_meta):
+        """Put the image (a dict of the image service) in this host's
+        cache as a boot of it would, verified and converted the same way,
+        and mark it used now. Return True when this call downloaded it,
+        False when it was cached already. Raise on failure."""
+
+
 CAPABILITIES = {
     'power': PowerCapable, 'pause': PauseCapable, 'suspend': SuspendCapable,
     'console': ConsoleCapable, 'rescue': RescueCapable,
     'resize': ResizeCapable, 'snapshot': SnapshotCapable,
+    'image_cache': ImageCacheCapable,
 }
 
 

@@ -2,6 +2,7 @@
 
 Host resources come from ``[fake_driver]``; ``spawn_seconds`` models a slow
 hypervisor and ``fail_spawn_names`` makes chosen builds fail, for tests.
+Pre-cached images are recorded per host (``cached_images``), not fetched.
 """
 import os
 import shutil
@@ -217,6 +218,17 @@ class FakeSnapshot(driver.SnapshotCapable):
         return driver.SnapshotFile(path, 'raw')
 
 
+class FakeImageCache(driver.ImageCacheCapable):
+    """Image pre-caching on the fake driver: the image id is recorded as
+    cached on this host (see cached_images()), nothing is downloaded."""
+
+    def cache_image(self, context, image_meta):
+        with self._lock:
+            new = image_meta['id'] not in self._hypervisor.cached_images
+            self._hypervisor.cached_images.add(image_meta['id'])
+        return new
+
+
 class _Hypervisor:
     """What a fake host keeps across restarts of its compute service."""
 
@@ -226,6 +238,7 @@ class _Hypervisor:
         self.consoles = {}
         self.rescued = set()
         self.kept = {}
+        self.cached_images = set()
 
 
 # Guests outlive a restart of the compute service, as a real hypervisor's
@@ -241,7 +254,18 @@ def _hypervisor(conf):
                                        _Hypervisor())
 
 
-class FakeDriver(FakeSnapshot, FakeActions, driver.ComputeDriver):
+def cached_images(transport_url, host):
+    """Ids of the images pre-cached on a fake host (for tests)."""
+    with _HYPERVISORS_LOCK:
+        hypervisor = _HYPERVISORS.get((transport_url, host))
+    if hypervisor is None:
+        return set()
+    with hypervisor.lock:
+        return set(hypervisor.cached_images)
+
+
+class FakeDriver(FakeSnapshot, FakeImageCache, FakeActions,
+                 driver.ComputeDriver):
     def __init__(self, conf):
         super().__init__(conf)
         self._hypervisor = _hypervisor(conf)

@@ -212,14 +212,3 @@ def test_a_host_is_in_one_zone(nova_api):
     assert resp.status_int == 200
     for agg in (first, plain):
         _action(nova_api, agg['id'], 'remove_host', {'host': 'compute3'})
-
-
-def test_cache_images_is_not_supported_yet(nova_api):
-    agg = _create(nova_api).json['aggregate']
-    body = {'cache': [{'id': str(uuid.uuid4())}]}
-    url = '/os-aggregates/%s/images' % agg['id']
-    assert nova_api.post(url, body, microversion='2.80').status_int == 404
-    resp = nova_api.post(url, body, microversion='2.81')
-    assert resp.status_int == 501
-    assert nova_api.post(url, {'cache': []},
-                         microversion='2.81').status_int == 400

@@ -148,9 +148,9 @@ def test_a_successful_build_writes_the_instance_once(
     writes_sent = []
     original_finish = conductor_manager.ComputeTaskManager.finish_builds
 
-    def finish(self, context, finished):
+    def finish(self, context, finished, **event):   # host, started
         writes_sent.append(dict(finished))
-        return original_finish(self, context, finished)
+        return original_finish(self, context, finished, **event)
     monkeypatch.setattr(conductor_manager.ComputeTaskManager,
                         'finish_builds', finish)
     server_id = nova_api.create_server(flavor, name='one-write')['id']

@@ -87,7 +87,11 @@ def test_delete_sends_a_brief_instance_and_ends_in_one_cast(
     instance = kwargs.get('instance') or args[0]
     sent = {name for name in instance.fields if instance.obj_attr_is_set(name)}
     assert sent == set(instances_db.BRIEF_COLUMNS)
-    assert destroys == [((), {'instance_uuid': server_id})]
+    # The uuid, and for the terminate event the host and when it began.
+    [((), sent)] = destroys
+    assert sent.pop('instance_uuid') == server_id
+    assert sent.pop('host') == instance.host
+    assert isinstance(sent.pop('started'), str) and sent == {}
     assert not [c for c in object_calls if server_id in repr(c)]
 
     # Released before the row was marked deleted: gone means all gone.
@@ -183,7 +187,7 @@ def handled(monkeypatch):
     def recorded(self, batch):
         original(self, batch)
         if isinstance(self, deletion.DestroyQueue):
-            uuids.extend(uuid for _, uuid in batch)
+            uuids.extend(uuid for _, uuid, _, _ in batch)
     monkeypatch.setattr(batching.LingeringQueue, '_handle_batch', recorded)
     return uuids
 

@@ -1,8 +1,9 @@
 """/os-aggregates: host aggregates (admin only).
 
 CRUD, and the add_host, remove_host and set_metadata actions; an
-aggregate's ``availability_zone`` metadata makes it a zone. The rules and
-the placement mirror are in nova.compute.aggregates.
+aggregate's ``availability_zone`` metadata makes it a zone; from 2.81,
+image pre-caching on an aggregate's hosts (``/images``). The rules and the
+placement mirror are in nova.compute.aggregates.
 """
 from nova.api.compute.schemas import aggregates as schemas
 from nova.api.compute.views import aggregates as views
@@ -105,8 +106,16 @@ def action(req, aggregate_id):
 
 
 def cache_images(req, aggregate_id):
-    api = _api(req, 'images')
+    """POST /os-aggregates/{id}/images (2.81): pre-cache images on the
+    aggregate's hosts, in the background; 202 with no body."""
+    req.can(policies.IMAGES)
+    api = req.services.aggregate_api
     body = req.json_body()
     validation.validate(schemas.CACHE_IMAGES, body)
-    api.get(req.context, _id(aggregate_id))
-    raise exception.AggregateImageCacheNotSupported()
+    aggregate_id = _id(aggregate_id)
+    image_ids = [image['id'] for image in body['cache']]
+    if len(set(image_ids)) != len(image_ids):
+        # Nova refuses duplicates rather than caching them once.
+        raise exception.PrecacheDuplicateImages()
+    api.cache_images(req.context, aggregate_id, image_ids)
+    return wsgi.empty_response(202)

@@ -11,6 +11,7 @@ import re
 import sqlalchemy as sa
 
 from nova.db import in_lists
+from nova.db.main import instance_actions
 from nova.db.main import models
 from nova.db.types import utcnow
 from nova import exception
@@ -20,7 +21,6 @@ EXTRA = models.InstanceExtra.__table__
 METADATA = models.InstanceMetadata.__table__
 SYSMETA = models.InstanceSystemMetadata.__table__
 FAULTS = models.InstanceFault.__table__
-ACTIONS = models.InstanceAction.__table__
 
 INSTANCE_COLUMNS = tuple(c.name for c in INSTANCES.columns)
 EXTRA_COLUMNS = ('flavor', 'numa_topology', 'pci_requests', 'vcpu_model',
@@ -65,9 +65,7 @@ def create_many(session, rows, actions=None):
     if sysmeta:
         session.execute(_INSERT[SYSMETA], sysmeta)
     if actions:
-        session.execute(_INSERT[ACTIONS], [
-            dict(a, start_time=now, created_at=now, deleted=0)
-            for a in actions])
+        instance_actions.start(session, actions, now)
     count, params = in_lists.in_params([v['uuid'] for v, *_ in rows])
     ids = session.execute(_new_ids_statement(count), params).all()
     return dict(ids), now
@@ -77,7 +75,7 @@ def create_many(session, rows, actions=None):
 # below): building a statement and its cache key costs more than running
 # it. An executemany INSERT takes the columns of its first row.
 _INSERT = {table: table.insert()
-           for table in (INSTANCES, EXTRA, METADATA, SYSMETA, ACTIONS)}
+           for table in (INSTANCES, EXTRA, METADATA, SYSMETA)}
 
 @functools.lru_cache(maxsize=in_lists.IN_PLAIN_MAX + 2)
 def _new_ids_statement(count):

@@ -30,7 +30,8 @@ DEFAULT_URI = 'qemu:///system'
 
 
 class LibvirtDriver(actions.GuestActions, migration.MoveActions,
-                    driver.LifecycleEventSource, driver.ComputeDriver):
+                    driver.LifecycleEventSource, driver.ImageCacheCapable,
+                    driver.ComputeDriver):
     # Read by the resource tracker: image types -> COMPUTE_IMAGE_TYPE_*.
     capabilities = resources.capabilities_dict()
 
@@ -122,21 +123,36 @@ class LibvirtDriver(actions.GuestActions, migration.MoveActions,
     def _prepare_disks(self, context, instance, image_meta, files):
         """Fetch the image (and kernel, ramdisk) into the cache, make the
         instance's disks, and return its boot dict."""
-        image_api, cache = self.image_cache()
         files.ensure_dir()
-        root_base = cache.fetch(context, image_meta,
-                                convert=storage.convert_to_qcow2)
-        props = (image_meta or {}).get('properties') or {}
-        kernel = initrd = None
-        if props.get('kernel_id'):
-            kernel = cache.fetch(context, image_api.get(
-                context, props['kernel_id']))
-            if props.get('ramdisk_id'):
-                initrd = cache.fetch(context, image_api.get(
-                    context, props['ramdisk_id']))
+        (root_base, kernel, initrd), _ = self._fetch_images(context,
+                                                            image_meta)
         files.create_disks(root_base, instance.flavor)
         return guest_builder.save_boot(files, self.conf, image_meta,
                                        kernel, initrd)
+
+    def _fetch_images(self, context, image_meta):
+        """((root base, kernel, initrd paths), whether any was downloaded
+        now): the files a boot of image_meta reads from the cache, the
+        root converted to qcow2 once, the kernel and ramdisk as they are."""
+        image_api, cache = self.image_cache()
+        root_base, downloaded = cache.ensure(
+            context, image_meta, convert=storage.convert_to_qcow2)
+        props = (image_meta or {}).get('properties') or {}
+        kernel = initrd = None
+        if props.get('kernel_id'):
+            kernel, new = cache.ensure(context, image_api.get(
+                context, props['kernel_id']))
+            downloaded = downloaded or new
+            if props.get('ramdisk_id'):
+                initrd, new = cache.ensure(context, image_api.get(
+                    context, props['ramdisk_id']))
+                downloaded = downloaded or new
+        return (root_base, kernel, initrd), downloaded
+
+    def cache_image(self, context, image_meta):
+        """Image pre-caching: what a boot of the image fetches (the root
+        disk converted to qcow2, its kernel and ramdisk), nothing else."""
+        return self._fetch_images(context, image_meta)[1]
 
     def destroy(self, context, instance):
         self._remove_guest(instance.uuid)

@@ -27,6 +27,7 @@ class Steps(list):
     def __init__(self):
         super().__init__()
         self.marked = threading.Semaphore(0)
+        self.terminated = []   # {uuid: (start, host)} of each mark
 
     def wait(self):
         return self.marked.acquire(timeout=WAIT)
@@ -48,8 +49,9 @@ def steps(monkeypatch):
     def release(context, uuids):
         done.append(('api', list(uuids)))
 
-    def mark(context, uuids):
+    def mark(context, uuids, terminated):
         done.append((context.db_connection, sorted(uuids)))
+        done.terminated.append(terminated)
         done.marked.release()
     monkeypatch.setattr(deletion, 'release_api_records', release)
     monkeypatch.setattr(deletion, '_mark_deleted', mark)
@@ -57,10 +59,15 @@ def steps(monkeypatch):
 
 
 def test_a_batch_releases_once_then_marks_each_cell_once(steps):
-    deletion.destroy_many([(Context('cell1'), 'a'), (Context('cell2'), 'b'),
-                           (Context('cell1'), 'c'), (Context('cell1'), 'a')])
+    deletion.destroy_many([(Context('cell1'), 'a', 'h1', 'T1'),
+                           (Context('cell2'), 'b', 'h2', 'T2'),
+                           (Context('cell1'), 'c', 'h1', None),
+                           (Context('cell1'), 'a', 'h1', 'T1')])
     assert steps == [('api', ['a', 'b', 'c']), ('cell1', ['a', 'a', 'c']),
                      ('cell2', ['b'])]
+    # The terminate events of each cell's instances; none for a destroy
+    # that gave no start time.
+    assert steps.terminated == [{'a': ('T1', 'h1')}, {'b': ('T2', 'h2')}]
 
 
 def test_the_queue_ends_a_stream_of_destroys_in_one_batch(steps):

@@ -29,8 +29,9 @@ def action(version, record):
     body = {key: getattr(record, key) for key in _ACTION_KEYS}
     body['start_time'] = _time(record.start_time)
     if version >= (2, 58):
-        # Actions started before their first event have no updated_at;
-        # Nova's carry their start, which is also their creation here.
+        # Every action records updated_at at its start (as Nova does);
+        # a row written before it did stands on its creation, as in the
+        # changes-since filter (InstanceActionList.get_page).
         body['updated_at'] = _time(record.updated_at or record.created_at)
     return body
 
