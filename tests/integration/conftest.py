@@ -401,8 +401,8 @@ def wait_api_up(api, group, timeout=90):
 def db_rows(url, sql, **params):
     """The rows (as dicts) of one query on a database the test owns.
 
-    For what no API shows (instance action events, host mappings): read
-    straight from the database, never through the services.
+    For what no API shows (host mappings): read straight from the
+    database, never through the services.
     """
     import sqlalchemy as sa
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)

@@ -14,207 +14,39 @@ from pathlib import Path
 import pytest
 
 # Fixtures (rabbit_vhost, databases, services) come from conftest.py; the
-# plain helpers are imported from it.
+# plain helpers are imported from it and from deployment.py.
 from .conftest import (ADMIN_TOKEN, BIN, IMAGE_ID, ApiClient, free_port,
-                       wait_api_up, wait_for)
+                       wait_api_up)
+from .deployment import (COMPUTE_HOSTS, DEBUG, boot_servers, create_flavor,
+                         delete_servers, start_deployment,
+                         wait_all_active, wait_computes_ready, write_conf)
 
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 
-COMPUTE_HOSTS = ('compute1', 'compute2')
 SINGLE_CREATES = 20
 MULTI_CREATE = 5
 BUILD_TIMEOUT = 180
 DELETE_TIMEOUT = 180
-# NOVA_IT_DEBUG=1 turns on debug logging in the services (long logs).
-DEBUG = 'true' if os.environ.get('NOVA_IT_DEBUG') else 'false'
-
-
-def write_conf(path, transport_url, api_db, cell_db, port, state_path):
-    path.write_text(textwrap.dedent("""\
-        [DEFAULT]
-        transport_url = {transport_url}
-        compute_driver = fake
-        state_path = {state_path}
-        # Fast heartbeats so the services are seen up quickly.
-        report_interval = 2
-        debug = {debug}
-
-        [api_database]
-        connection = {api_db}
-
-        [database]
-        connection = {cell_db}
-
-        [wsgi]
-        listen = 127.0.0.1
-        port = {port}
-
-        [api]
-        auth_strategy = noauth2
-        """).format(debug=DEBUG, **locals()))
-    return path
-
-
-def write_host_conf(path, host):
-    path.write_text('[DEFAULT]\nhost = %s\n' % host)
-    return path
-
-
-def mapped_hosts(api_db_url):
-    """Hosts in the API database's host_mappings (what discover_hosts made).
-
-    Read straight from the database the test owns: it is the one signal that
-    the scheduler can now send builds to those hosts.
-    """
-    import sqlalchemy as sa
-    engine = sa.create_engine(api_db_url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            return {row[0] for row in conn.execute(
-                sa.text('SELECT host FROM host_mappings'))}
-    except sa.exc.SQLAlchemyError:
-        return set()
-    finally:
-        engine.dispose()
-
-
-def wait_computes_ready(api, group, conf, api_db_url, timeout=120):
-    """Discover hosts until both computes are mapped and, where the API
-    can say so, up and reported to placement."""
-    def ready():
-        group.run('nova-manage', '--config-file', str(conf), 'cell_v2',
-                  'discover_hosts')
-        if not set(COMPUTE_HOSTS) <= mapped_hosts(api_db_url):
-            return False
-        status, body = api.get('/v2.1/os-services?binary=nova-compute')
-        if status == 200:
-            up = {s['host'] for s in body.get('services', [])
-                  if s.get('state') == 'up'}
-            if not set(COMPUTE_HOSTS) <= up:
-                return False
-        status, body = api.get('/placement/resource_providers')
-        if status == 200 and len(body.get('resource_providers', [])) < 2:
-            return False
-        return True
-
-    wait_for(ready, timeout, interval=2, check=group.check_alive,
-             on_timeout=lambda _: group.fail(
-                 'computes %s not mapped/up within %ss'
-                 % (', '.join(COMPUTE_HOSTS), timeout)))
-
-
-def create_flavor(api, group, name='it.tiny'):
-    status, body = api.post('/v2.1/flavors', {'flavor': {
-        'name': name, 'ram': 128, 'vcpus': 1, 'disk': 1}})
-    if status != 200:
-        group.fail('flavor create -> %s %s' % (status, body))
-    return body['flavor']['id']
-
-
-def server_statuses(api, group, filters=''):
-    status, body = api.get('/v2.1/servers/detail' + filters)
-    if status != 200:
-        group.fail('GET /servers/detail%s -> %s %s' % (filters, status, body))
-    return {s['id']: s for s in body['servers']}
 
 
 def boot_delete_cycle(api, group):
     """20 single creates plus one multi-create; all ACTIVE; all gone."""
     flavor = create_flavor(api, group)
-    ids = []
-    for i in range(SINGLE_CREATES):
-        status, body = api.post('/v2.1/servers', {'server': {
-            'name': 'it-%d' % i, 'imageRef': IMAGE_ID, 'flavorRef': flavor}})
-        if status != 202:
-            group.fail('POST /servers #%d -> %s %s' % (i, status, body))
-        ids.append(body['server']['id'])
-
-    status, body = api.post('/v2.1/servers', {'server': {
-        'name': 'it-multi', 'imageRef': IMAGE_ID, 'flavorRef': flavor,
-        'min_count': MULTI_CREATE, 'max_count': MULTI_CREATE,
-        'return_reservation_id': True}})
-    if status != 202 or 'reservation_id' not in (body or {}):
-        group.fail('multi-create -> %s %s' % (status, body))
-    reservation = body['reservation_id']
-
-    def reserved():
-        found = server_statuses(api, group, '?reservation_id=' + reservation)
-        return list(found) if len(found) == MULTI_CREATE else None
-
-    multi = wait_for(reserved, 60, check=group.check_alive,
-        on_timeout=lambda _: group.fail(
-            'reservation %s did not list %d servers' % (reservation,
-                                                        MULTI_CREATE)))
-    ids.extend(multi)
-    assert len(set(ids)) == SINGLE_CREATES + MULTI_CREATE
-
-    def all_active():
-        servers = server_statuses(api, group)
-        errored = {i: servers[i].get('fault') for i in ids
-                   if i in servers and servers[i]['status'] == 'ERROR'}
-        if errored:
-            group.fail('servers went to ERROR: %s' % errored)
-        return all(i in servers and servers[i]['status'] == 'ACTIVE'
-                   for i in ids) and servers
-
-    servers = wait_for(all_active, BUILD_TIMEOUT, check=group.check_alive,
-                       on_timeout=lambda _: group.fail(
-                           'not all servers ACTIVE within %ss: %s' % (
-                               BUILD_TIMEOUT, sorted(
-                                   (s['status'] for s in server_statuses(
-                                       api, group).values())))))
+    ids = boot_servers(api, group, flavor, 'it', SINGLE_CREATES,
+                       MULTI_CREATE)
+    servers = wait_all_active(api, group, ids, BUILD_TIMEOUT)
     for sid in ids:
         assert servers[sid]['status'] == 'ACTIVE', servers[sid]
         host = servers[sid].get('OS-EXT-SRV-ATTR:host')
         if host is not None:
             assert host in COMPUTE_HOSTS, servers[sid]
 
-    for sid in ids:
-        status, body = api.delete('/v2.1/servers/%s' % sid)
-        assert status == 204, (sid, status, body)
-
-    def all_gone():
-        return all(api.get('/v2.1/servers/%s' % sid)[0] == 404
-                   for sid in ids)
-
-    wait_for(all_gone, DELETE_TIMEOUT, interval=1, check=group.check_alive,
-             on_timeout=lambda _: group.fail(
-                 'servers still present %ss after DELETE: %s' % (
-                     DELETE_TIMEOUT, [sid for sid in ids if api.get(
-                         '/v2.1/servers/%s' % sid)[0] != 404])))
+    delete_servers(api, group, ids, DELETE_TIMEOUT)
     for sid in ids:
         status, _ = api.get('/v2.1/servers/%s' % sid)
         assert status == 404, sid
-
-
-def start_deployment(services, conf, tmp_path):
-    """Create the schemas and cells, then start conductor, scheduler, the
-    computes and nova-api, each a process of its own, sharing conf."""
-    manage = ('nova-manage', '--config-file', str(conf))
-    services.run(*manage, 'api_db', 'sync')
-    services.run(*manage, 'cell_v2', 'map_cell0')
-    services.run(*manage, 'cell_v2', 'create_cell', '--name', 'cell1')
-    services.run(*manage, 'db', 'sync')
-
-    common = ('--config-file', str(conf))
-    conductor = services.start('nova-conductor', 'nova-conductor', *common)
-    scheduler = services.start('nova-scheduler', 'nova-scheduler', *common)
-    # Computes call the conductor as they start; a call sent before the
-    # conductor's queue exists is lost in RabbitMQ. Give the conductor and
-    # scheduler a head start (soft: go on after 30 s regardless).
-    try:
-        wait_for(lambda: conductor.log_contains('started') and
-                 scheduler.log_contains('started'), 30,
-                 check=services.check_alive)
-    except TimeoutError:
-        pass
-    for host in COMPUTE_HOSTS:
-        host_conf = write_host_conf(tmp_path / ('%s.conf' % host), host)
-        services.start(host, 'nova-compute', *common,
-                       '--config-file', str(host_conf))
-    services.start('nova-api', 'nova-api', *common)
 
 
 @pytest.mark.parametrize('databases', ['mysql', 'postgresql'],

@@ -12,7 +12,9 @@ failure path of a build (an instance action event whose start time is a
 datetime argument of a remotable method, then ``build_failed``) and the
 events of stop, start and reboot. Over RabbitMQ a datetime argument arrives
 as an ISO string; a conductor that cannot take one leaves the failed build
-in BUILD forever and writes no action event, and this test fails.
+in BUILD forever and writes no action event, and this test fails. The
+events are read as an admin sees them through os-instance-actions (2.62:
+with their host and traceback).
 
 compute1 gets the most RAM, so the RAM weigher (spreading by default)
 ranks it first while its failures are unknown to the scheduler: the first
@@ -28,9 +30,11 @@ import pytest
 from nova.objects.fields import PowerState
 
 from .conftest import (IMAGE_ID, ApiClient, check_rpc_handlers_clean,
-                       db_rows, free_port, wait_api_up, wait_for)
-from .test_multiprocess import (create_flavor, mapped_hosts,
-                                server_statuses, write_conf)
+                       free_port, wait_api_up, wait_for)
+from .deployment import (boot_servers, create_flavor, delete_servers,
+                         manage, post_server, providers, server_statuses,
+                         start_deployment, wait_all_active,
+                         wait_computes_ready, write_conf)
 
 pytestmark = pytest.mark.integration
 
@@ -45,62 +49,42 @@ HUGE_RAM_MB = 64 * 1024 * 1024
 BUILD_TIMEOUT = 120
 ACTION_TIMEOUT = 60
 DELETE_TIMEOUT = 120
-BUILD_EVENT = 'compute_build_and_run_instance'
+# Nova's name of a build's event (nova.objects.instance_action.Events).
+BUILD_EVENT = 'compute__do_build_and_run_instance'
+# Events with their host (2.62) and traceback (the admin's events rule).
+EVENTS_VERSION = {'OpenStack-API-Version': 'compute 2.62'}
 
 
 # ---------------------------------------------------------- deployment ----
 
-def write_failing_conf(path, *args):
-    write_conf(path, *args)
-    path.write_text(path.read_text() + textwrap.dedent("""
-        [fake_driver]
-        fail_spawn_hosts = {host}
-        """).format(host=FAILING_HOST))
-    return path
+def deploy(services, tmp_path, rabbit_vhost, databases):
+    """The three computes, compute1 failing every spawn and with the most
+    RAM, up and in placement (compute1 with its larger RAM); (api, conf,
+    conductor)."""
+    port = free_port()
+    conf = write_conf(tmp_path / 'nova.conf', rabbit_vhost,
+                      databases.url('api'), databases.url('cell1'), port,
+                      tmp_path / 'state', extra=textwrap.dedent("""
+                          [fake_driver]
+                          fail_spawn_hosts = {host}
+                          """).format(host=FAILING_HOST))
+    conductor = start_deployment(
+        services, conf, tmp_path, hosts=COMPUTE_HOSTS,
+        host_conf={FAILING_HOST: '[fake_driver]\nmemory_mb = %d\n'
+                   % FAILING_HOST_RAM_MB})
+    api = ApiClient(port)
+    wait_api_up(api, services)
 
+    def failing_host_sized(rps):
+        # compute1 must be seen with its larger RAM before the first boot.
+        status, body = api.get('/placement/resource_providers/%s/inventories'
+                               % rps[FAILING_HOST])
+        return status == 200 and body['inventories'].get(
+            'MEMORY_MB', {}).get('total') == FAILING_HOST_RAM_MB
 
-def write_compute_conf(path, host):
-    text = '[DEFAULT]\nhost = %s\n' % host
-    if host == FAILING_HOST:
-        text += '\n[fake_driver]\nmemory_mb = %d\n' % FAILING_HOST_RAM_MB
-    path.write_text(text)
-    return path
-
-
-def start_deployment(services, conf, tmp_path):
-    """Schemas and cells, then conductor and scheduler, the three computes
-    and nova-api (test_multiprocess.start_deployment with three hosts,
-    compute1 configured apart)."""
-    manage = ('nova-manage', '--config-file', str(conf))
-    services.run(*manage, 'api_db', 'sync')
-    services.run(*manage, 'cell_v2', 'map_cell0')
-    services.run(*manage, 'cell_v2', 'create_cell', '--name', 'cell1')
-    services.run(*manage, 'db', 'sync')
-
-    common = ('--config-file', str(conf))
-    conductor = services.start('nova-conductor', 'nova-conductor', *common)
-    scheduler = services.start('nova-scheduler', 'nova-scheduler', *common)
-    try:
-        wait_for(lambda: conductor.log_contains('started') and
-                 scheduler.log_contains('started'), 30,
-                 check=services.check_alive)
-    except TimeoutError:
-        pass
-    for host in COMPUTE_HOSTS:
-        host_conf = write_compute_conf(tmp_path / ('%s.conf' % host), host)
-        services.start(host, 'nova-compute', *common,
-                       '--config-file', str(host_conf))
-    services.start('nova-api', 'nova-api', *common)
-    return conductor
-
-
-def providers(api, group):
-    """{provider name: uuid} from the placement API."""
-    status, body = api.get('/placement/resource_providers')
-    if status != 200:
-        group.fail('GET /placement/resource_providers -> %s %s'
-                   % (status, body))
-    return {rp['name']: rp['uuid'] for rp in body['resource_providers']}
+    wait_computes_ready(api, services, conf, databases.url('api'),
+                        hosts=COMPUTE_HOSTS, also=failing_host_sized)
+    return api, conf, conductor
 
 
 def usages(api, group, rp_uuid):
@@ -118,117 +102,59 @@ def healthy(group):
     return functools.partial(check_rpc_handlers_clean, group)
 
 
-def wait_computes_ready(api, group, conf, api_db_url, timeout=120):
-    def ready():
-        group.run('nova-manage', '--config-file', str(conf), 'cell_v2',
-                  'discover_hosts')
-        if not set(COMPUTE_HOSTS) <= mapped_hosts(api_db_url):
-            return False
-        status, body = api.get('/v2.1/os-services?binary=nova-compute')
-        if status != 200 or not set(COMPUTE_HOSTS) <= {
-                s['host'] for s in body.get('services', [])
-                if s.get('state') == 'up'}:
-            return False
-        rps = providers(api, group)
-        if not set(COMPUTE_HOSTS) <= set(rps):
-            return False
-        # compute1 must be seen with its larger RAM before the first boot.
-        status, body = api.get('/placement/resource_providers/%s/inventories'
-                               % rps[FAILING_HOST])
-        return status == 200 and body['inventories'].get(
-            'MEMORY_MB', {}).get('total') == FAILING_HOST_RAM_MB
-
-    wait_for(ready, timeout, interval=2, check=group.check_alive,
-             on_timeout=lambda _: group.fail(
-                 'computes %s not mapped/up/in placement within %ss'
-                 % (', '.join(COMPUTE_HOSTS), timeout)))
+def audit_orphans(group, conf):
+    """nova-manage placement audit finds no orphaned allocation."""
+    audit = manage(group, conf, 'placement', 'audit', '--verbose')
+    assert 'Processed 0 orphaned consumer(s).' in audit, audit
 
 
-# ------------------------------------------------------- cell database ----
+# ---------------------------------------------------- instance actions ----
 
-def action_events(cell_db_url, instance_uuids, action):
-    """The events of the given action on these instances, as dicts."""
-    if not instance_uuids:
-        return []
-    marks = ', '.join(':u%d' % i for i in range(len(instance_uuids)))
-    params = {'u%d' % i: u for i, u in enumerate(instance_uuids)}
-    return db_rows(
-        cell_db_url,
-        'SELECT a.instance_uuid, a.action, a.message, e.event, e.result, '
-        'e.host, e.start_time, e.finish_time, e.traceback '
-        'FROM instance_actions a JOIN instance_actions_events e '
-        'ON e.action_id = a.id '
-        'WHERE a.action = :action AND a.instance_uuid IN (%s) '
-        'ORDER BY e.id' % marks, action=action, **params)
+def api_get(api, group, path):
+    status, body = api.get(path, headers=EVENTS_VERSION)
+    if status != 200:
+        group.fail('GET %s -> %s %s' % (path, status, body))
+    return body
+
+
+def action_events(api, group, instance_uuids, action):
+    """The events of the given action on these instances, oldest first,
+    as dicts: each event's fields with its action's instance_uuid, action
+    and message (GET os-instance-actions, then each such action)."""
+    found = []
+    for uuid in instance_uuids:
+        path = '/v2.1/servers/%s/os-instance-actions' % uuid
+        for listed in api_get(api, group, path)['instanceActions']:
+            if listed['action'] != action:
+                continue
+            shown = api_get(api, group, '%s/%s' % (
+                path, listed['request_id']))['instanceAction']
+            found.extend(
+                dict(event, instance_uuid=shown['instance_uuid'],
+                     action=shown['action'], message=shown['message'])
+                for event in reversed(shown['events']))
+    return found
+
+
+def event_time(event, key):
+    """One time of an event: naive ISO 8601, as the API shows it."""
+    assert isinstance(event[key], str), event
+    value = datetime.datetime.fromisoformat(event[key])
+    assert value.tzinfo is None, event
+    return value
 
 
 def check_event_times(event):
     """The start time crossed the wire as a datetime and was stored as
     the naive UTC value next to the conductor's finish time."""
-    start, finish = event['start_time'], event['finish_time']
-    assert isinstance(start, datetime.datetime), event
-    assert isinstance(finish, datetime.datetime), event
+    start = event_time(event, 'start_time')
+    finish = event_time(event, 'finish_time')
     # Some back ends drop the fraction of a second: allow one.
     assert datetime.timedelta(seconds=-1) <= finish - start \
         <= datetime.timedelta(seconds=60), event
 
 
 # -------------------------------------------------------------- servers ----
-
-def post_server(api, group, body):
-    status, reply = api.post('/v2.1/servers', {'server': body})
-    if status != 202:
-        group.fail('POST /servers %s -> %s %s' % (body.get('name'), status,
-                                                  reply))
-    return reply
-
-
-def boot_all(api, group, flavor):
-    ids = []
-    for i in range(SINGLE_CREATES):
-        reply = post_server(api, group, {
-            'name': 'fail-it-%d' % i, 'imageRef': IMAGE_ID,
-            'flavorRef': flavor})
-        ids.append(reply['server']['id'])
-    reply = post_server(api, group, {
-        'name': 'fail-it-multi', 'imageRef': IMAGE_ID, 'flavorRef': flavor,
-        'min_count': MULTI_CREATE, 'max_count': MULTI_CREATE,
-        'return_reservation_id': True})
-    reservation = reply['reservation_id']
-
-    def reserved():
-        found = server_statuses(api, group, '?reservation_id=' + reservation)
-        return list(found) if len(found) == MULTI_CREATE else None
-
-    ids.extend(wait_for(reserved, 60, check=healthy(group),
-                        on_timeout=lambda _: group.fail(
-                            'reservation %s did not list %d servers'
-                            % (reservation, MULTI_CREATE))))
-    assert len(set(ids)) == SINGLE_CREATES + MULTI_CREATE
-    return ids
-
-
-def wait_all_active(api, group, ids):
-    def all_active():
-        servers = server_statuses(api, group)
-        errored = {i: servers[i].get('fault') for i in ids
-                   if i in servers and servers[i]['status'] == 'ERROR'}
-        if errored:
-            group.fail('servers went to ERROR: %s' % errored)
-        return all(i in servers and servers[i]['status'] == 'ACTIVE'
-                   for i in ids) and servers
-
-    def late(_):
-        servers = server_statuses(api, group)
-        group.fail('not all servers ACTIVE within %ss (a failed build '
-                   'that never came back from the conductor stays in '
-                   'BUILD): %s' % (BUILD_TIMEOUT, {
-                       i: (servers.get(i) or {}).get('status')
-                       for i in ids}))
-
-    return wait_for(all_active, BUILD_TIMEOUT, check=healthy(group),
-                    on_timeout=late)
-
 
 def get_server(api, group, sid):
     status, body = api.get('/v2.1/servers/%s' % sid)
@@ -260,11 +186,11 @@ def act(api, group, sid, body, want_status, want_power):
     return server
 
 
-def wait_event(group, cell_db_url, sid, action, event):
+def wait_event(api, group, sid, action, event):
     """The compute's event of an action; the state is saved first, the
     event written after, so wait for it."""
     def written():
-        return [e for e in action_events(cell_db_url, [sid], action)
+        return [e for e in action_events(api, group, [sid], action)
                 if e['event'] == event]
 
     [row] = wait_for(written, 30, check=healthy(group),
@@ -282,31 +208,30 @@ def wait_event(group, cell_db_url, sid, action, event):
 def test_failed_builds_reschedule_and_actions(rabbit_vhost, databases,
                                               services, tmp_path):
     databases.create('api', 'cell1', 'cell1_cell0')
-    port = free_port()
-    cell_db = databases.url('cell1')
-    conf = write_failing_conf(tmp_path / 'nova.conf', rabbit_vhost,
-                              databases.url('api'), cell_db, port,
-                              tmp_path / 'state')
-    conductor = start_deployment(services, conf, tmp_path)
-    api = ApiClient(port)
-    wait_api_up(api, services)
-    wait_computes_ready(api, services, conf, databases.url('api'))
+    api, conf, conductor = deploy(services, tmp_path, rabbit_vhost,
+                                  databases)
     rps = providers(api, services)
     flavor = create_flavor(api, services)
 
     # Builds: every one ends ACTIVE, none on compute1.
-    ids = boot_all(api, services, flavor)
-    servers = wait_all_active(api, services, ids)
+    ids = boot_servers(api, services, flavor, 'fail-it', SINGLE_CREATES,
+                       MULTI_CREATE, check=healthy(services))
+    servers = wait_all_active(
+        api, services, ids, BUILD_TIMEOUT, check=healthy(services),
+        hint='a failed build that never came back from the conductor '
+             'stays in BUILD')
     hosts = {sid: servers[sid].get('OS-EXT-SRV-ATTR:host') for sid in ids}
     assert set(hosts.values()) <= set(COMPUTE_HOSTS) - {FAILING_HOST}, hosts
 
     # At least one first attempt failed on compute1 and was rescheduled:
     # its failure event crossed the wire (with its start time) and the
     # conductor moved the build on.
-    failed = [e for e in action_events(cell_db, ids, 'create')
+    created = action_events(api, services, ids, 'create')
+    failed = [e for e in created
               if e['event'] == BUILD_EVENT and e['result'] == 'Error']
-    assert failed, 'no build failed on %s: nothing was rescheduled' \
-        % FAILING_HOST
+    assert failed, 'no build failed on %s: nothing was rescheduled: %s' % (
+        FAILING_HOST, [(e['instance_uuid'], e['event'], e['result'],
+                        e.get('host')) for e in created])
     for event in failed:
         assert event['host'] == FAILING_HOST, event
         assert event['message'] == 'Error', event
@@ -325,9 +250,7 @@ def test_failed_builds_reschedule_and_actions(rabbit_vhost, databases,
     vcpus = sum(usages(api, services, rps[h]).get('VCPU', 0)
                 for h in COMPUTE_HOSTS)
     assert vcpus == len(ids), vcpus
-    audit = services.run('nova-manage', '--config-file', str(conf),
-                         'placement', 'audit', '--verbose')
-    assert 'Processed 0 orphaned consumer(s).' in audit, audit
+    audit_orphans(services, conf)
 
     # Too big for every host: ERROR with a NoValidHost fault saying why.
     huge = api.post('/v2.1/flavors', {'flavor': {
@@ -362,26 +285,15 @@ def test_failed_builds_reschedule_and_actions(rabbit_vhost, databases,
     act(api, services, sid, {'reboot': {'type': 'SOFT'}}, 'ACTIVE',
         PowerState.RUNNING)
     for action in ('stop', 'start', 'reboot'):
-        event = wait_event(services, cell_db, sid, action,
+        event = wait_event(api, services, sid, action,
                            'compute_%s_instance' % action)
         assert event['result'] == 'Success', event
         assert event['host'] == hosts[sid], event
         check_event_times(event)
 
     # Delete everything; all gone, placement empty, still no orphans.
-    every = ids + [too_big]
-    for server_id in every:
-        status, body = api.delete('/v2.1/servers/%s' % server_id)
-        assert status == 204, (server_id, status, body)
-
-    def all_gone():
-        return all(api.get('/v2.1/servers/%s' % s)[0] == 404 for s in every)
-
-    wait_for(all_gone, DELETE_TIMEOUT, interval=1, check=healthy(services),
-             on_timeout=lambda _: services.fail(
-                 'servers still present %ss after DELETE: %s' % (
-                     DELETE_TIMEOUT, [s for s in every if api.get(
-                         '/v2.1/servers/%s' % s)[0] != 404])))
+    delete_servers(api, services, ids + [too_big], DELETE_TIMEOUT,
+                   check=healthy(services))
     assert server_statuses(api, services) == {}
 
     def placement_empty():
@@ -393,7 +305,5 @@ def test_failed_builds_reschedule_and_actions(rabbit_vhost, databases,
                  'allocations left after every delete: %s' % {
                      h: usages(api, services, rps[h])
                      for h in COMPUTE_HOSTS}))
-    audit = services.run('nova-manage', '--config-file', str(conf),
-                         'placement', 'audit', '--verbose')
-    assert 'Processed 0 orphaned consumer(s).' in audit, audit
+    audit_orphans(services, conf)
     check_rpc_handlers_clean(services)
