@@ -5,6 +5,7 @@ This module owns the cells v2 lookups (build request, instance mapping,
 cell database) and the casts to the conductor and computes.
 """
 from oslo_log import log as logging
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from nova.compute import image_props
@@ -28,6 +29,11 @@ from nova.objects import instance_action
 LOG = logging.getLogger(__name__)
 
 GiB = 1024 ** 3
+# A server still deleting this many seconds after its delete was sent has
+# lost it (its compute or the conductor died holding it): a DELETE then
+# sends it again, as Nova's does every time. Sooner, a second DELETE is
+# a no-op, so a double click costs no second terminate.
+RESEND_DELETE_AFTER = 60
 _DELETABLE_TASK_STATES = [None] + [
     s for s in fields.TaskState.ALL if s != fields.TaskState.DELETING]
 
@@ -84,6 +90,14 @@ def _refuse_unsupported(requested_networks, security_groups,
         if value:
             raise exception.Invalid(
                 '%s is not supported by this cloud yet.' % name)
+
+
+def _delete_lost(instance):
+    """Whether a deleting instance has waited long enough for its
+    terminate that it must have been lost (RESEND_DELETE_AFTER)."""
+    since = instance.updated_at or instance.created_at
+    return since is None or (timeutils.utcnow(with_timezone=True) - since
+                             ).total_seconds() > RESEND_DELETE_AFTER
 
 
 class API:
@@ -565,7 +579,11 @@ class API:
             raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
         instance._context = cctxt
         if instance.task_state == fields.TaskState.DELETING:
-            return True  # already on its way out: Nova answers 204 again
+            if not _delete_lost(instance):
+                return True  # on its way out: Nova answers 204 again
+            LOG.info('Instance %s has been deleting since %s: sending its '
+                     'delete again', instance.uuid, instance.updated_at)
+            return self._send_delete(cctxt, instance)
         if cell.is_cell0 or not instance.host:
             instance.destroy()
             return False
@@ -587,6 +605,11 @@ class API:
             return True
         if instance.vm_state == fields.VMState.RESIZED:
             self._confirm_resize_on_delete(cctxt, instance)
+        return self._send_delete(cctxt, instance)
+
+    def _send_delete(self, cctxt, instance):
+        """Cast the terminate to the instance's host; True. With the host
+        down, delete the record here instead; False."""
         if self.hosts_up.is_up(cctxt, instance.host):
             self.compute_rpcapi.terminate_instance(cctxt, instance)
             return True

@@ -6,17 +6,21 @@ arriving together in one batch).
 The whole in-process stack with the fake driver; calls are recorded by
 wrapping the real methods, never replacing them.
 """
+import datetime
 import logging
 import time
 
 import pytest
+import sqlalchemy as sa
 
+from nova.compute import api as compute_api
 from nova.compute import manager as compute_manager
 from nova.conductor import batching
 from nova.conductor import deletion
 from nova.conductor import manager as conductor_manager
 from nova.conductor import rpcapi as conductor_rpcapi
 from nova import context as nova_context
+from nova.db import engines
 from nova.db.main import instances as instances_db
 from nova import exception
 from nova import objects
@@ -240,3 +244,52 @@ def test_an_instance_destroyed_twice_is_fine(
     _assert_released(nova_stack, server_id)
     assert [c for c in cell_writes if server_id in c]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def _lose_terminates(monkeypatch):
+    """Terminate casts reach nobody, as when the compute or the conductor
+    died with the delete in hand; returns the instances cast."""
+    sent = []
+    monkeypatch.setattr(compute_manager.ComputeManager, 'terminate_instance',
+                        lambda self, context, instance: sent.append(
+                            instance.uuid))
+    return sent
+
+
+def _deleting_since(server_id, seconds):
+    table = instances_db.INSTANCES
+    with _cell_context(server_id) as cctxt, \
+            engines.main_writer(cctxt) as session:
+        since = session.execute(sa.select(table.c.updated_at).where(
+            table.c.uuid == server_id,
+            table.c.task_state == 'deleting')).scalar_one()
+        session.execute(table.update().where(
+            table.c.uuid == server_id).values(
+                updated_at=since - datetime.timedelta(seconds=seconds)))
+
+
+def _wait_sent(sent, count):
+    deadline = time.monotonic() + WAIT
+    while len(sent) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # room for a cast that should not come
+    return sent
+
+
+def test_a_second_delete_soon_after_the_first_sends_nothing(
+        monkeypatch, nova_api, server_id):
+    sent = _lose_terminates(monkeypatch)
+    assert nova_api.delete('/servers/%s' % server_id).status_int == 204
+    assert nova_api.delete('/servers/%s' % server_id).status_int == 204
+    assert _wait_sent(sent, 1) == [server_id]
+
+
+def test_a_delete_stuck_in_deleting_is_sent_again(
+        monkeypatch, nova_api, server_id):
+    sent = _lose_terminates(monkeypatch)
+    assert nova_api.delete('/servers/%s' % server_id).status_int == 204
+    assert _wait_sent(sent, 1) == [server_id]
+    monkeypatch.undo()  # the compute answers again
+    _deleting_since(server_id, compute_api.RESEND_DELETE_AFTER + 1)
+    assert nova_api.delete('/servers/%s' % server_id).status_int == 204
+    nova_api.wait_for_gone(server_id)
