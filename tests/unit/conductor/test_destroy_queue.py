@@ -11,10 +11,8 @@ import sqlalchemy as sa
 
 from nova.conductor import deletion
 from nova.db.main import instances as db
-from nova.db import engines
-from nova.db import migration
-from tests.unit.db.conftest import BACKENDS
-from tests.unit.db.conftest import make_database  # noqa: F401 (fixture)
+from tests.unit.db.conftest import (  # noqa: F401 (fixtures)
+    cell_connection, cell_database, make_database)
 
 WAIT = 10  # seconds any step may take at most (a test never hangs)
 VALUES = {'vm_state': 'deleted', 'task_state': None,
@@ -87,12 +85,9 @@ def test_the_queue_ends_a_stream_of_destroys_in_one_batch(steps):
                      ('cell1', ['second', 'third'])]
 
 
-@pytest.fixture(params=BACKENDS)
-def connection(request, make_database):
-    url = make_database(request.param)
-    migration.create_schema(url, 'main')
-    with engines.get_engine(url).begin() as conn:
-        yield conn
+@pytest.fixture
+def connection(cell_connection):
+    return cell_connection
 
 
 def _create(conn):

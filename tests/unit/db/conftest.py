@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from nova.db import engines
+from nova.db import migration
 
 SERVERS = {
     'mysql': ('MariaDB/MySQL', os.environ.get(
@@ -87,3 +88,28 @@ def make_database(tmp_path):
     factory = DatabaseFactory(tmp_path)
     yield factory
     factory.drop_all()
+
+
+@pytest.fixture(params=BACKENDS)
+def cell_database(request, make_database):
+    """URL of a new cell database with the current schema, on each
+    backend in turn."""
+    url = make_database(request.param)
+    migration.create_schema(url, 'main')
+    return url
+
+
+@pytest.fixture
+def cell_connection(cell_database):
+    """A connection to cell_database, in a transaction."""
+    with engines.get_engine(cell_database).begin() as conn:
+        yield conn
+
+
+class CellAt:
+    """What target_cell needs of a cell mapping, for a bare database."""
+
+    def __init__(self, url):
+        self.database_connection = url
+        self.uuid = str(uuid.uuid4())
+

@@ -10,10 +10,9 @@ from nova import context as nova_context
 from nova.db.main import instances as db
 from nova.db.main import models
 from nova.db import engines
-from nova.db import migration
 from nova import exception
 from nova import objects
-from tests.unit.db.conftest import BACKENDS
+from tests.unit.db.conftest import CellAt
 
 # Whole seconds: DATETIME columns of MariaDB keep no fraction.
 T0 = datetime.datetime(2024, 5, 6, 7, 8, 9)
@@ -21,19 +20,12 @@ ACTIONS = models.InstanceAction.__table__
 EVENTS = models.InstanceActionEvent.__table__
 
 
-class _Cell:
-    def __init__(self, url):
-        self.database_connection = url
-        self.uuid = str(uuid.uuid4())
-
-
-@pytest.fixture(params=BACKENDS)
-def cell(request, make_database):
+@pytest.fixture
+def cell(cell_database):
     objects.register_all()
-    url = make_database(request.param)
-    migration.create_schema(url, 'main')
+    url = cell_database
     with nova_context.target_cell(nova_context.get_admin_context(),
-                                  _Cell(url)) as cctxt:
+                                  CellAt(url)) as cctxt:
         yield cctxt, engines.get_engine(url)
 
 

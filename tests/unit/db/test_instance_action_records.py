@@ -16,30 +16,22 @@ from nova.db import engines
 from nova.db import in_lists
 from nova.db.main import instance_actions as db
 from nova.db.main import instances as instances_db
-from nova.db import migration
 from nova import objects
 from nova.objects import instance_action
-from tests.unit.db.conftest import BACKENDS
+from tests.unit.db.conftest import CellAt
 
 # Whole seconds: DATETIME columns of MariaDB keep no fraction.
 T0 = datetime.datetime(2024, 5, 6, 7, 8, 9)
 T1 = T0 + datetime.timedelta(seconds=5)
 
 
-class _Cell:
-    def __init__(self, url):
-        self.database_connection = url
-        self.uuid = str(uuid.uuid4())
-
-
-@pytest.fixture(params=BACKENDS)
-def cell(request, make_database):
+@pytest.fixture
+def cell(cell_database):
     objects.register_all()
-    url = make_database(request.param)
-    migration.create_schema(url, 'main')
+    url = cell_database
     context = nova_context.RequestContext(user_id='u1', project_id='p1',
                                           roles=['member'])
-    with nova_context.target_cell(context, _Cell(url)) as cctxt:
+    with nova_context.target_cell(context, CellAt(url)) as cctxt:
         yield cctxt, engines.get_engine(url)
 
 

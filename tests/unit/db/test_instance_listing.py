@@ -7,19 +7,13 @@ import uuid
 import pytest
 
 from nova.db.main import instances as db
-from nova.db import engines
-from nova.db import migration
-from tests.unit.db.conftest import BACKENDS
 
 CREATED = datetime.datetime(2024, 5, 6, 7, 8, 9, 123456)
 
 
-@pytest.fixture(params=BACKENDS)
-def connection(request, make_database):
-    url = make_database(request.param)
-    migration.create_schema(url, 'main')
-    with engines.get_engine(url).begin() as conn:
-        yield conn
+@pytest.fixture
+def connection(cell_connection):
+    return cell_connection
 
 
 def _create(conn, name, minutes, vm_state='active', **values):
