@@ -148,7 +148,7 @@ def _fail(context, host, driver, tracker, instance, exc, started,
                       instance.uuid)
     instance_action.InstanceActionEvent.event_finish(
         context, instance.uuid, _EVENT, host, started, result='Error',
-        exc_text=details)
+        exc_text=details, details=message)
     if conductor is not None:
         # The conductor reschedules, or records the fault and frees the
         # allocation when no alternate is left.

@@ -222,7 +222,8 @@ def fail(context, host, driver, instance, name, started, exc,
     except (exception.UnexpectedTaskStateError,
             exception.InstanceNotFound):
         return
-    _event(context, host, instance, name, started, exc_text=details)
+    _event(context, host, instance, name, started, exc_text=details,
+           details=message)
 
 
 # Nova's event names where they are not "compute_<action>_instance".
@@ -231,11 +232,15 @@ _EVENT_NAMES = {'reboot_hard': 'compute_reboot_instance',
                 'revert_resize': 'compute_revert_resize'}
 
 
-def _event(context, host, instance, name, started, exc_text=None):
+def _event(context, host, instance, name, started, exc_text=None,
+           details=None):
+    """exc_text: the traceback (admins); details: the fault's message
+    (2.84), as Nova records them."""
     instance_action.InstanceActionEvent.event_finish(
         context, instance.uuid,
         _EVENT_NAMES.get(name, 'compute_%s_instance' % name), host, started,
-        result='Error' if exc_text else 'Success', exc_text=exc_text)
+        result='Error' if exc_text else 'Success', exc_text=exc_text,
+        details=details)
 
 
 def now():

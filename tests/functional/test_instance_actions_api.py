@@ -296,6 +296,8 @@ def test_a_failed_action_shows_its_error(admin, flavor):
     assert event['event'] == 'compute_pause_instance'
     assert event['result'] == 'Error'
     assert 'Traceback' in event['traceback']
+    details = _show(admin, server, 'pause', '2.84')['events'][0]['details']
+    assert details and 'Traceback' not in details
     action = _show(server.user, server, 'pause', '2.51')
     assert action['message'] == 'Error'
     assert 'traceback' not in action['events'][0]
