@@ -86,6 +86,25 @@ class Stack:
             Stack.running = None
 
 
+# A module that builds a stack of its own (a ``stack`` fixture, module
+# scope) gets an admin client, a small flavor and a fresh project's user
+# on it from these.
+
+@pytest.fixture(scope='module')
+def admin(stack):
+    return ApiClient(stack.app)
+
+
+@pytest.fixture(scope='module')
+def flavor(admin):
+    return admin.create_flavor(ram=64, disk=1)['id']
+
+
+@pytest.fixture
+def user(admin):
+    return admin.as_user('demo', uuid.uuid4().hex)
+
+
 class ApiClient:
     """Talks to the WSGI app in-process, as a given user and project."""
 

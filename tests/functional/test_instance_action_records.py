@@ -39,22 +39,6 @@ def stack(tmp_path_factory):
     stack.stop()
 
 
-@pytest.fixture(scope='module')
-def admin(stack):
-    return conftest.ApiClient(stack.app)
-
-
-@pytest.fixture(scope='module')
-def flavor(admin):
-    return admin.create_flavor(name='iar-' + uuid.uuid4().hex[:6], ram=64,
-                               disk=1)['id']
-
-
-@pytest.fixture
-def user(admin):
-    return admin.as_user('demo', uuid.uuid4().hex)
-
-
 def _create(user, flavor, name='vm', **extra):
     resp = user.post('/servers', {'server': dict(
         {'name': name, 'flavorRef': flavor, 'imageRef': conftest.IMAGE_ID},

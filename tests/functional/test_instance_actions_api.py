@@ -8,14 +8,13 @@ non-admins, 2.58 updated_at and paging, 2.62 host and hostId, 2.66
 changes-before, 2.84 details), to whom (policy), and the 404s and 400s.
 """
 import re
-import threading
 import time
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
 from tests.functional import conftest
+from tests.functional import statement_count
 
 FAIL = 'doomed'   # the fake driver fails this server's pause
 ACTION_KEYS = {'action', 'instance_uuid', 'request_id', 'user_id',
@@ -32,17 +31,6 @@ def stack(tmp_path_factory):
         **{'fake_driver.fail_actions': ['%s:pause' % FAIL]})
     yield stack
     stack.stop()
-
-
-@pytest.fixture(scope='module')
-def admin(stack):
-    return conftest.ApiClient(stack.app)
-
-
-@pytest.fixture(scope='module')
-def flavor(admin):
-    return admin.create_flavor(name='ia-' + uuid.uuid4().hex[:6], ram=64,
-                               disk=1)['id']
 
 
 class Server:
@@ -367,30 +355,9 @@ def test_urls_with_the_project_id(server):
 
 # -- round trips --------------------------------------------------------------
 
-class _Queries:
-    """The queries (not BEGIN and COMMIT) the calling thread runs
-    (services run their own threads in this process)."""
-
-    def __init__(self):
-        self.thread = threading.get_ident()
-        self.count = 0
-
-    def __call__(self, conn, cursor, statement, *args):
-        if threading.get_ident() == self.thread and \
-                statement.lstrip().upper().startswith('SELECT'):
-            self.count += 1
-
-    def __enter__(self):
-        sa.event.listen(sa.engine.Engine, 'before_cursor_execute', self)
-        return self
-
-    def __exit__(self, *exc):
-        sa.event.remove(sa.engine.Engine, 'before_cursor_execute', self)
-
-
 def _queries(client, path, microversion):
     client.get(path, microversion=microversion)   # caches warm
-    with _Queries() as queries:
+    with statement_count.StatementCount(selects_only=True) as queries:
         assert client.get(path, microversion=microversion).status_int == 200
     return queries.count
 

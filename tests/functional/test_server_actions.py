@@ -29,22 +29,6 @@ def stack(tmp_path_factory):
     stack.stop()
 
 
-@pytest.fixture(scope='module')
-def admin(stack):
-    return conftest.ApiClient(stack.app)
-
-
-@pytest.fixture(scope='module')
-def flavor(admin):
-    return admin.create_flavor(name='act-' + uuid.uuid4().hex[:6], ram=64,
-                               disk=1)['id']
-
-
-@pytest.fixture
-def user(admin):
-    return admin.as_user('demo', uuid.uuid4().hex)
-
-
 def _active_server(client, flavor, name='vm'):
     server = client.create_server(flavor, name=name)
     return client.wait_for_status(server['id'], 'ACTIVE')['id']

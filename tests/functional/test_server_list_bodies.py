@@ -7,15 +7,14 @@ admin and as a project member, catches a field the list forgot to read
 (it would show null) or a value it built differently. And the number of
 statements of a list does not grow with the number of servers.
 """
-import threading
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
 from nova import context as nova_context
 from nova import objects
 from tests.functional import conftest
+from tests.functional import statement_count
 
 # Every microversion that changes a server body, and the newest.
 VERSIONS = ('2.1', '2.3', '2.9', '2.16', '2.19', '2.26', '2.47', '2.63',
@@ -116,29 +115,9 @@ def test_states_show_in_the_list(nova_api, project):
     assert 'details' not in listed['error']['fault']
 
 
-class _Statements:
-    """SQL statements the calling thread runs (services run their own
-    threads in this process)."""
-
-    def __init__(self):
-        self.thread = threading.get_ident()
-        self.count = 0
-
-    def __call__(self, *args):
-        if threading.get_ident() == self.thread:
-            self.count += 1
-
-    def __enter__(self):
-        sa.event.listen(sa.engine.Engine, 'before_cursor_execute', self)
-        return self
-
-    def __exit__(self, *exc):
-        sa.event.remove(sa.engine.Engine, 'before_cursor_execute', self)
-
-
 def _statements_of_a_list(client, path):
     client.get(path, microversion='2.100')   # caches warm (cell mappings)
-    with _Statements() as statements:
+    with statement_count.StatementCount() as statements:
         assert client.get(path, microversion='2.100').status_int == 200
     return statements.count
 
